@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Build dom0 for QEMU: Debian trixie's arm64 kernel (its vmlinuz is a raw arm64
+# Image) and a small initramfs holding busybox and the Xen 4.20 toolstack
+# (xenstored, xenconsoled, xl) with only the libraries they need.
+# Output: build/dom0/Image, build/dom0/initrd.cpio.gz. Idempotent.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OUT=$BUILD/dom0
+ROOT=$OUT/rootfs-extract
+INITRD_DIR=$OUT/initrd
+mkdir -p "$OUT"
+
+step "dom0: Debian trixie arm64 kernel and Xen 4.20 toolstack"
+if [ ! -f "$ROOT/.done" ]; then
+	MIRROR=$(debian_mirror) || die "no Debian mirror in the machine's apt configuration"
+	info "mmdebstrap --variant=extract (trixie arm64, $MIRROR)"
+	rm -rf "$ROOT"
+	mmdebstrap --quiet --variant=extract --architectures=arm64 \
+		--include=linux-image-arm64,xen-utils-4.20,xenstore-utils,busybox-static,libc6,libgcc-s1 \
+		trixie "$ROOT" "deb $MIRROR trixie main" >"$OUT/mmdebstrap.log" 2>&1 ||
+		{ tail -n 30 "$OUT/mmdebstrap.log" >&2; die "mmdebstrap of trixie arm64 failed (log: $OUT/mmdebstrap.log)"; }
+	touch "$ROOT/.done"
+fi
+
+# extract mode makes no merged-usr links: modules are under usr/lib
+kver=$(find "$ROOT/usr/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)
+[ -n "$kver" ] || die "no kernel modules found in the trixie linux-image package"
+moddir=$ROOT/usr/lib/modules/$kver
+info "kernel $kver"
+cp "$ROOT/boot/vmlinuz-$kver" "$OUT/Image.new"
+mv "$OUT/Image.new" "$OUT/Image"
+
+stamp=$(content_hash "$kver" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$OUT/extra")
+if [ -f "$OUT/initrd.cpio.gz" ] && [ "$(cat "$OUT/initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
+	info "initramfs up to date"
+	exit 0
+fi
+
+step "dom0: initramfs"
+rm -rf "$INITRD_DIR"
+mkdir -p "$INITRD_DIR"/{bin,sbin,usr/bin,usr/sbin,lib,etc/xsr,proc,sys,dev,run,tmp,var/lib/xen,root}
+R=$INITRD_DIR
+bb=$ROOT/usr/bin/busybox
+[ -f "$bb" ] || bb=$ROOT/bin/busybox
+cp "$bb" "$R/bin/busybox"
+# busybox is an arm64 binary (it cannot be run here to list its applets).
+for a in sh mount umount mkdir cat echo ls sleep insmod poweroff reboot sync setsid \
+	grep sed awk head tail date dmesg ps kill uname free cut tr wc seq test true false \
+	rm cp mv ln chmod xargs env printf expr timeout hexdump od dd stat; do
+	ln -sf busybox "$R/bin/$a"
+done
+ln -sf ../bin/busybox "$R/sbin/poweroff"
+ln -sf ../bin/busybox "$R/sbin/insmod"
+
+xenbin=$ROOT/usr/lib/xen-4.20/bin
+want_bins=()
+for b in xl xenstored xenconsoled xenstore-write xenstore-read xenstore-ls xenstore-rm; do
+	src=""
+	for d in "$xenbin" "$ROOT/usr/sbin" "$ROOT/usr/bin"; do
+		if [ -f "$d/$b" ] && file -b "$d/$b" | grep -q ELF; then src=$d/$b; break; fi
+	done
+	[ -n "$src" ] || die "no ELF binary $b in the trixie packages"
+	cp "$src" "$R/usr/sbin/$b"
+	want_bins+=("$R/usr/sbin/$b")
+done
+# Replace files from build/dom0/extra (a toolstack built from the patched tree
+# goes there in later stages).
+if [ -d "$OUT/extra" ]; then cp -a "$OUT/extra/." "$R/"; fi
+
+# Copy the DT_NEEDED closure of every ELF file, plus libgcc_s (glibc dlopens it).
+libdirs=("$ROOT/usr/lib/aarch64-linux-gnu" "$ROOT/lib/aarch64-linux-gnu" "$ROOT/usr/lib/xen-4.20/lib" "$ROOT/usr/lib")
+mkdir -p "$R/usr/lib/aarch64-linux-gnu" "$R/lib"
+find_lib() {
+	local d
+	for d in "${libdirs[@]}"; do
+		[ -e "$d/$1" ] && { echo "$d/$1"; return 0; }
+	done
+	return 1
+}
+queue=("${want_bins[@]}")
+declare -A seen=()
+extra_libs=(libgcc_s.so.1)
+while [ ${#queue[@]} -gt 0 ]; do
+	f=${queue[0]}
+	queue=("${queue[@]:1}")
+	for n in $("${CROSS_COMPILE}readelf" -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p') "${extra_libs[@]}"; do
+		[ -n "${seen[$n]:-}" ] && continue
+		seen[$n]=1
+		p=$(find_lib "$n") || die "library $n (needed by $(basename "$f")) not found in the trixie packages"
+		cp -L "$p" "$R/usr/lib/aarch64-linux-gnu/$n"
+		queue+=("$R/usr/lib/aarch64-linux-gnu/$n")
+	done
+	extra_libs=()
+done
+ln -sf ../usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 "$R/lib/ld-linux-aarch64.so.1"
+ln -sf usr/lib "$R/lib64" 2>/dev/null || true
+
+# Xen kernel modules and their dependencies, decompressed (busybox insmod reads
+# plain .ko). extract mode runs no depmod: dependencies come from each module's
+# .modinfo "depends=" entry, and the list is written in load order.
+mkdir -p "$R/lib/modules"
+: >"$R/etc/xsr-modules"
+declare -A modseen=()
+add_module() {
+	local name=${1//_/-} path base dep
+	[ -n "${modseen[$name]:-}" ] && return 0
+	modseen[$name]=1
+	path=$(find "$moddir/kernel" \( -name "$name.ko.xz" -o -name "${name//-/_}.ko.xz" \) | head -n 1)
+	if [ -z "$path" ]; then
+		grep -qE "/(${name}|${name//-/_})\.ko" "$moddir/modules.builtin" ||
+			die "kernel module $name is neither built in nor shipped"
+		return 0
+	fi
+	base=$(basename "$path" .xz)
+	xz -dc "$path" >"$R/lib/modules/$base"
+	for dep in $("${CROSS_COMPILE}objcopy" -O binary --only-section=.modinfo "$R/lib/modules/$base" /dev/stdout |
+		tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '); do
+		add_module "$dep"
+	done
+	echo "$base" >>"$R/etc/xsr-modules"
+}
+for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc; do
+	add_module "$m"
+done
+
+install -m 0755 "$TOP/ci/dom0/init" "$R/init"
+for s in "$TOP"/ci/dom0/scenario-*; do
+	[ -e "$s" ] && install -m 0755 "$s" "$R/etc/xsr/"
+done
+mkdir -p "$R/etc/xen"
+: >"$R/etc/xen/xl.conf"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
+printf 'root:x:0:\n' >"$R/etc/group"
+
+(cd "$R" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -9 -n) >"$OUT/initrd.cpio.gz.new"
+mv "$OUT/initrd.cpio.gz.new" "$OUT/initrd.cpio.gz"
+echo "$stamp" >"$OUT/initrd.stamp"
+info "initramfs $(du -h "$OUT/initrd.cpio.gz" | cut -f1), kernel Image $(du -h "$OUT/Image" | cut -f1)"

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# End-to-end runner: boots the patched Xen and dom0 on QEMU and checks what a
+# user would check in the serial log.
+#
+#   ci/e2e.sh [-m MACHINE]... [-s SCENARIO]... [--xen FILE] [--keep-going]
+#
+# MACHINE: virt-gicv3, virt-gicv2 (default: both). SCENARIO: a file name in
+# ci/scenarios/ without .sh (default: boot). One line per machine and scenario:
+#   E2E PASS <machine> <scenario> <seconds>s
+#   E2E FAIL <machine> <scenario> <reason>
+# Serial logs are kept in build/logs/<machine>-<scenario>.log; the tail of a
+# failing one is printed. Exit status: 0 when every pair passed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+machines=()
+scenarios=()
+XEN_IMAGE=${XEN_IMAGE:-$BUILD/xen/xen/xen}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-m) machines+=("$2"); shift 2 ;;
+	-s) scenarios+=("$2"); shift 2 ;;
+	--xen) XEN_IMAGE=$2; shift 2 ;;
+	-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+	*) die "unknown argument $1 (see ci/e2e.sh --help)" ;;
+	esac
+done
+[ ${#machines[@]} -gt 0 ] || machines=(virt-gicv3 virt-gicv2)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(boot)
+
+DOM0_IMAGE=$BUILD/dom0/Image
+DOM0_INITRD=$BUILD/dom0/initrd.cpio.gz
+LOGS=$BUILD/logs
+mkdir -p "$LOGS" "$BUILD/dtb"
+for f in "$XEN_IMAGE" "$DOM0_IMAGE" "$DOM0_INITRD"; do
+	[ -f "$f" ] || die "$f is missing: run 'make xen dom0' first"
+done
+command -v "$QEMU" >/dev/null || die "$QEMU not found: run ci/setup.sh"
+
+DOM0_ADDR=0x50000000
+INITRD_ADDR=0x54000000
+
+# machine_args MACHINE: sets QEMU_MACHINE (array) and XEN_CONSOLE for MACHINE.
+machine_args() {
+	case "$1" in
+	virt-gicv3 | virt-gicv2)
+		QEMU_MACHINE=(-machine "virt,virtualization=on,gic-version=${1#virt-gicv}"
+			-cpu cortex-a57 -smp 2 -m 2048)
+		XEN_CONSOLE="console=dtuart dtuart=/pl011@9000000"
+		;;
+	*) die "unknown machine $1 (known: virt-gicv3, virt-gicv2)" ;;
+	esac
+}
+
+hexsize() { printf '0x%x' "$(stat -c %s "$1")"; }
+
+# make_dtb MACHINE SCENARIO OUT: QEMU's own device tree for MACHINE, with
+# /chosen holding Xen's command line and the dom0 kernel and initrd modules.
+make_dtb() {
+	local m=$1 scn=$2 out=$3
+	machine_args "$m"
+	local base=$BUILD/dtb/$m-qemu.dtb
+	"$QEMU" "${QEMU_MACHINE[@]}" -machine "dumpdtb=$base" -display none -nic none >/dev/null 2>&1 ||
+		die "QEMU could not dump the device tree for $m"
+	cp "$base" "$out"
+	fdtput -p -t x "$out" /chosen '#address-cells' 2
+	fdtput -t x "$out" /chosen '#size-cells' 2
+	fdtput -t s "$out" /chosen xen,xen-bootargs "$XEN_CONSOLE dom0_mem=512M ${XEN_EXTRA_ARGS:-}"
+	fdtput -p -t s "$out" /chosen/module@50000000 compatible multiboot,kernel multiboot,module
+	fdtput -t x "$out" /chosen/module@50000000 reg 0 $DOM0_ADDR 0 "$(hexsize "$DOM0_IMAGE")"
+	fdtput -t s "$out" /chosen/module@50000000 bootargs \
+		"console=hvc0 earlycon=xen rdinit=/init quiet loglevel=4 xsr.scenario=$scn"
+	fdtput -p -t s "$out" /chosen/module@54000000 compatible multiboot,ramdisk multiboot,module
+	fdtput -t x "$out" /chosen/module@54000000 reg 0 $INITRD_ADDR 0 "$(hexsize "$DOM0_INITRD")"
+}
+
+# run_one MACHINE SCENARIO: boot, wait for QEMU to exit, check the markers.
+run_one() {
+	local m=$1 scn=$2
+	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
+	local SCN_DOM0=$scn SCN_TIMEOUT=300 SCN_EXPECT=() SCN_FORBID=()
+	local f=$TOP/ci/scenarios/$scn.sh
+	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
+	. "$f"
+	make_dtb "$m" "$SCN_DOM0" "$dtb"
+	machine_args "$m"
+	local start end rc=0
+	start=$(date +%s)
+	timeout --foreground -k 5 "$SCN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" \
+		-display none -monitor none -serial "file:$log" -nic none -no-reboot \
+		-kernel "$XEN_IMAGE" -dtb "$dtb" \
+		-device "loader,file=$DOM0_IMAGE,addr=$DOM0_ADDR,force-raw=on" \
+		-device "loader,file=$DOM0_INITRD,addr=$INITRD_ADDR,force-raw=on" \
+		</dev/null >"$log.qemu" 2>&1 || rc=$?
+	end=$(date +%s)
+	local reason=""
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		reason="timeout after ${SCN_TIMEOUT}s"
+	elif [ $rc != 0 ]; then
+		reason="qemu exit status $rc: $(head -c 200 "$log.qemu" | tr '\n' ' ')"
+	fi
+	# Fatal Xen messages fail any scenario.
+	local bad
+	for bad in 'Panic on CPU' 'Xen BUG at' 'Assertion .* failed' 'FATAL TRAP' "${SCN_FORBID[@]}"; do
+		[ -n "$bad" ] || continue
+		if grep -qaE "$bad" "$log"; then
+			reason="log shows '$(grep -aE -m1 "$bad" "$log" | tr -d '\r' | cut -c1-120)'"
+			break
+		fi
+	done
+	# Expected markers, in order.
+	if [ -z "$reason" ]; then
+		local line=0 pat n
+		for pat in "${SCN_EXPECT[@]}"; do
+			n=$(tail -n +"$((line + 1))" "$log" | tr -d '\r' | grep -naE -m1 -- "$pat" | cut -d: -f1 || true)
+			if [ -z "$n" ]; then
+				reason="missing '$pat'"
+				break
+			fi
+			line=$((line + n))
+		done
+	fi
+	if [ -z "$reason" ]; then
+		echo "E2E PASS $m $scn $((end - start))s"
+		return 0
+	fi
+	echo "---- tail of $log"
+	tail -n 40 "$log" | tr -d '\r' | sed 's/^/    /'
+	echo "----"
+	echo "E2E FAIL $m $scn $reason"
+	return 1
+}
+
+fails=0
+for m in "${machines[@]}"; do
+	for s in "${scenarios[@]}"; do
+		run_one "$m" "$s" || fails=$((fails + 1))
+	done
+done
+exit $((fails > 0))

@@ -1,0 +1,66 @@
+# Shared helpers for the ci/ scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+export TOP BUILD
+
+step() { printf '\n==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die() {
+	printf 'ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+# Run as root, or through sudo when that is available.
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		die "'$*' needs root and sudo is not installed; run as root or install sudo"
+	fi
+}
+
+# The Debian archive mirror this machine is configured with: the URI of the
+# first source that serves the main archive (not the security archive). Both
+# deb822 (.sources) and one-line (.list) formats are read.
+debian_mirror() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f" |
+			grep -v -- '-security' | grep -E '/debian/?$' | head -n 1)
+		[ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		uri=$(awk '$1 == "deb" || $1 == "deb-src" {
+			for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; break } }' "$f" |
+			grep -v -- '-security' | grep -E '/debian/?$' | head -n 1)
+		[ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+	done
+	return 1
+}
+
+# The QEMU binary the project uses (bookworm-backports installs it in /usr/bin).
+QEMU=${QEMU:-qemu-system-aarch64}
+CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+RUST_TARGET=aarch64-unknown-none-softfloat
+export QEMU CROSS_COMPILE RUST_TARGET
+
+# A short hash of the given files and of every file under the given folders
+# (missing ones are skipped): a stamp that changes when any input changes.
+content_hash() {
+	local p
+	for p in "$@"; do
+		if [ -d "$p" ]; then
+			find "$p" -type f -print0 | LC_ALL=C sort -z | xargs -0 -r cat
+		elif [ -f "$p" ]; then
+			cat "$p"
+		else
+			printf '%s\n' "$p"
+		fi
+	done | sha256sum | cut -c1-16
+}
