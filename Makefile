@@ -1,0 +1,103 @@
+# xen-suspend: suspend-to-RAM for Xen on arm64, in Rust.
+#
+#   make demo   build patched Xen 4.20 with the Rust layer, boot it on QEMU
+#   make test   the whole test suite (what CI runs)
+#
+# Both install what they need first (ci/setup.sh). Everything built or
+# downloaded goes under build/ (ignored by git).
+
+SHELL := /bin/bash
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+XEN_TREE := $(BUILD)/xen/xen
+XEN_MAKE := $(MAKE) -C $(XEN_TREE) XEN_TARGET_ARCH=arm64 \
+	CROSS_COMPILE=aarch64-linux-gnu- XSR_SRC=$(TOP)
+RUST_LIB := $(XEN_TREE)/arch/arm/rust/libxen_suspend.a
+RUST_TARGET := aarch64-unknown-none-softfloat
+# The environment Xen's make gives cargo, for cargo commands run from here.
+XEN_CARGO_ENV := XSR_XEN_CFLAGS_FILE=$(XEN_TREE)/arch/arm/rust/bindgen-cflags \
+	XSR_XEN_OBJTREE=$(XEN_TREE)
+MACHINES ?= virt-gicv3 virt-gicv2
+SCENARIOS ?= boot
+
+.PHONY: all demo test setup xen-src xen dom0 e2e fmt-check clippy host-test \
+	header header-check lib-check patch-check patch-tree patches clean distclean
+
+all: xen dom0
+
+setup:
+	@bash ci/setup.sh
+
+xen-src: setup
+	@bash ci/fetch-xen.sh
+
+# defconfig keeps CONFIG_RUST_SUSPEND at its default (y); the build fails if
+# it is not set, so a configuration without the layer cannot pass for one.
+xen: xen-src
+	@printf '\n==> xen: configure and build (arm64, with the Rust layer)\n'
+	@test -f $(XEN_TREE)/.config || $(XEN_MAKE) defconfig >/dev/null
+	@grep -qx 'CONFIG_RUST_SUSPEND=y' $(XEN_TREE)/.config || \
+		{ echo "ERROR: $(XEN_TREE)/.config lacks CONFIG_RUST_SUSPEND=y" >&2; exit 1; }
+	@$(XEN_MAKE) -j$$(nproc) >$(BUILD)/xen-build.log 2>&1 || \
+		{ tail -n 40 $(BUILD)/xen-build.log; echo "ERROR: Xen build failed (log: build/xen-build.log)" >&2; exit 1; }
+	@echo "    built $(XEN_TREE)/xen ($$(stat -c %s $(XEN_TREE)/xen) bytes)"
+
+dom0: setup
+	@bash ci/dom0.sh
+
+demo: xen dom0
+	@bash ci/demo.sh
+
+e2e: xen dom0
+	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
+
+fmt-check:
+	@printf '\n==> cargo fmt --check\n'
+	@cargo fmt --all -- --check
+
+host-test:
+	@printf '\n==> cargo test (host, no Xen tree)\n'
+	@cargo test --quiet 2>&1 | tail -n 25; test $${PIPESTATUS[0]} -eq 0
+
+# Regenerate include/xen_suspend.h from rust/src/{abi,ffi}.rs.
+header:
+	@XSR_UPDATE_HEADER=1 cargo check --quiet
+
+# build.rs fails any build whose checked-in header is stale.
+header-check:
+	@printf '\n==> header check (include/xen_suspend.h matches the Rust interface)\n'
+	@cargo check --quiet && echo "    include/xen_suspend.h is up to date"
+
+# clippy on the host build and on the target build (Xen's bindings).
+clippy: xen
+	@printf '\n==> cargo clippy -D warnings (host and %s)\n' $(RUST_TARGET)
+	@cargo clippy --quiet --all-targets -- -D warnings
+	@$(XEN_CARGO_ENV) cargo clippy --quiet --release --lib --target $(RUST_TARGET) \
+		--target-dir $(XEN_TREE)/arch/arm/rust/target -- -D warnings
+
+lib-check: xen
+	@bash ci/check-lib.sh --selftest
+	@bash ci/check-lib.sh $(XEN_TREE)
+
+patch-check: setup
+	@bash ci/check-patches.sh
+
+test: setup fmt-check host-test header-check patch-check xen clippy lib-check dom0
+	@printf '\n==> end-to-end: boot smoke test on %s\n' "$(MACHINES)"
+	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) -s boot
+	@printf '\nALL TESTS PASSED\n'
+
+# A git tree of Xen with the patch series as commits (build/xen-dev), for
+# working on the patches; `make patches` writes them back to xen-patches/.
+patch-tree: xen-src
+	@bash ci/patch-tree.sh init
+
+patches:
+	@bash ci/patch-tree.sh export
+
+clean:
+	-@test -d $(XEN_TREE) && $(XEN_MAKE) clean >/dev/null 2>&1 || true
+	cargo clean
+
+distclean:
+	rm -rf $(BUILD) target

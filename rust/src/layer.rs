@@ -1,0 +1,109 @@
+//! The layer's identity and its start-up handshake with Xen.
+
+use core::fmt;
+
+use crate::abi::XSR_ABI_VERSION;
+use crate::errno::EINVAL;
+
+/// The crate version, as printed at boot.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The source revision the library was built from (`git describe`), or
+/// "unknown" outside a git checkout.
+pub const GIT_REV: &str = env!("XSR_GIT_REV");
+
+/// Where the layer writes its messages: Xen's console in the target build, a
+/// vector in the tests. One call is one line; the line carries no newline.
+pub trait Log {
+    /// Write one line.
+    fn line(&mut self, args: fmt::Arguments<'_>);
+}
+
+/// Why [`init`] refused to enable the layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitError {
+    /// Xen was compiled against another version of `include/xen_suspend.h`.
+    AbiMismatch {
+        /// The version Xen was compiled against.
+        xen: u32,
+        /// The version of this library.
+        library: u32,
+    },
+}
+
+impl InitError {
+    /// The negative errno the C side gets.
+    pub fn errno(self) -> i32 {
+        match self {
+            InitError::AbiMismatch { .. } => -EINVAL,
+        }
+    }
+}
+
+/// Start-up: check that Xen and the library agree on the interface, then
+/// announce the layer on the console. On a mismatch nothing is enabled and
+/// the console says why.
+pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
+    if xen_abi != XSR_ABI_VERSION {
+        log.line(format_args!(
+            "xen-suspend: interface mismatch: Xen was built with xen_suspend.h version {}, \
+             the Rust library has version {}; Rust suspend layer disabled",
+            xen_abi, XSR_ABI_VERSION
+        ));
+        return Err(InitError::AbiMismatch {
+            xen: xen_abi,
+            library: XSR_ABI_VERSION,
+        });
+    }
+    log.line(format_args!(
+        "xen-suspend: Rust suspend layer v{} present (git {}, interface {})",
+        VERSION, GIT_REV, XSR_ABI_VERSION
+    ));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct VecLog(Vec<String>);
+
+    impl Log for VecLog {
+        fn line(&mut self, args: fmt::Arguments<'_>) {
+            self.0.push(args.to_string());
+        }
+    }
+
+    #[test]
+    fn announces_version_when_interfaces_match() {
+        let mut log = VecLog::default();
+        assert_eq!(init(&mut log, XSR_ABI_VERSION), Ok(()));
+        assert_eq!(log.0.len(), 1);
+        let line = &log.0[0];
+        // The e2e boot test greps for exactly this shape.
+        assert!(
+            line.starts_with(&format!(
+                "xen-suspend: Rust suspend layer v{VERSION} present"
+            )),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn refuses_a_mismatched_interface_and_says_why() {
+        let mut log = VecLog::default();
+        let err = init(&mut log, XSR_ABI_VERSION + 1).unwrap_err();
+        assert_eq!(
+            err,
+            InitError::AbiMismatch {
+                xen: XSR_ABI_VERSION + 1,
+                library: XSR_ABI_VERSION
+            }
+        );
+        assert_eq!(err.errno(), -22);
+        assert_eq!(log.0.len(), 1);
+        assert!(log.0[0].contains("disabled"));
+        assert!(!log.0[0].contains("present"));
+    }
+}
