@@ -2,25 +2,28 @@
 # End-to-end runner: boots the patched Xen and dom0 on QEMU and checks what a
 # user would check in the serial log.
 #
-#   ci/e2e.sh [-m MACHINE]... [-s SCENARIO]... [--xen FILE] [--keep-going]
+#   ci/e2e.sh [-m MACHINE]... [-s SCENARIO]... [--xen FILE] [--show]
 #
 # MACHINE: virt-gicv3, virt-gicv2 (default: both). SCENARIO: a file name in
 # ci/scenarios/ without .sh (default: boot). One line per machine and scenario:
 #   E2E PASS <machine> <scenario> <seconds>s
 #   E2E FAIL <machine> <scenario> <reason>
 # Serial logs are kept in build/logs/<machine>-<scenario>.log; the tail of a
-# failing one is printed. Exit status: 0 when every pair passed.
+# failing one is printed; --show streams the serial console while it runs.
+# Exit status: 0 when every pair passed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 machines=()
 scenarios=()
+SHOW=0
 XEN_IMAGE=${XEN_IMAGE:-$BUILD/xen/xen/xen}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-m) machines+=("$2"); shift 2 ;;
 	-s) scenarios+=("$2"); shift 2 ;;
 	--xen) XEN_IMAGE=$2; shift 2 ;;
+	--show) SHOW=1; shift ;;
 	-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
 	*) die "unknown argument $1 (see ci/e2e.sh --help)" ;;
 	esac
@@ -86,12 +89,19 @@ run_one() {
 	machine_args "$m"
 	local start end rc=0
 	start=$(date +%s)
-	timeout --foreground -k 5 "$SCN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" \
+	: >"$log"
+	timeout -k 5 "$SCN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" \
 		-display none -monitor none -serial "file:$log" -nic none -no-reboot \
 		-kernel "$XEN_IMAGE" -dtb "$dtb" \
 		-device "loader,file=$DOM0_IMAGE,addr=$DOM0_ADDR,force-raw=on" \
 		-device "loader,file=$DOM0_INITRD,addr=$INITRD_ADDR,force-raw=on" \
-		</dev/null >"$log.qemu" 2>&1 || rc=$?
+		</dev/null >"$log.qemu" 2>&1 &
+	local qpid=$!
+	if [ "$SHOW" = 1 ]; then
+		# tail exits once QEMU has, after printing everything.
+		tail -n +1 -F --pid=$qpid "$log" 2>/dev/null | tr -d '\r' | sed -u 's/^/  | /'
+	fi
+	wait $qpid || rc=$?
 	end=$(date +%s)
 	local reason=""
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
@@ -131,10 +141,11 @@ run_one() {
 	return 1
 }
 
-fails=0
+fails=0 passes=0
 for m in "${machines[@]}"; do
 	for s in "${scenarios[@]}"; do
-		run_one "$m" "$s" || fails=$((fails + 1))
+		if run_one "$m" "$s"; then passes=$((passes + 1)); else fails=$((fails + 1)); fi
 	done
 done
+echo "e2e: $passes passed, $fails failed"
 exit $((fails > 0))

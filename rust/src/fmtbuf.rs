@@ -78,7 +78,8 @@ mod tests {
     #[test]
     fn collects_formatted_text() {
         let mut b = FmtBuf::<64>::new();
-        write!(b, "v{}.{} {}", 0, 1, "ok").unwrap();
+        let (major, minor, word) = (0, 1, "ok");
+        write!(b, "v{major}.{minor} {word}").unwrap();
         assert_eq!(b.as_str(), "v0.1 ok");
         assert!(!b.truncated());
     }
