@@ -21,7 +21,8 @@ for p in "${patches[@]}"; do
 done
 info "${#patches[@]} patches have Xen-style subjects and bodies"
 
-tarball=$(cat "$BUILD/apt/dl/.done" 2>/dev/null) || die "no Xen tarball yet: run ci/fetch-xen.sh"
+[ -f "$BUILD/apt/dl/.done" ] || "$TOP/ci/fetch-xen.sh" --download-only
+tarball=$(cat "$BUILD/apt/dl/.done")
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 tar -C "$d" --strip-components=1 -xf "$BUILD/apt/dl/$tarball"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetch Debian trixie's Xen 4.20 orig tarball, unpack it under build/ and apply
 # xen-patches/ in order. Idempotent: a tree whose tarball and patch series have
-# not changed is left alone.
+# not changed is left alone. With --download-only, stop after the download.
 #
 # trixie is reached through a private apt configuration in build/apt, derived
 # from this machine's Debian mirror, so the machine's own apt is not changed.
@@ -78,6 +78,7 @@ fi
 file=$(cat "$APTDIR/dl/.done")
 tarball=$APTDIR/dl/$file
 info "tarball: $file"
+[ "${1:-}" != --download-only ] || exit 0
 
 # The stamp covers the tarball and every patch, so a changed series re-unpacks.
 stamp=$(content_hash "$file" "$TOP/xen-patches")

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Prove that the checks of `make test` fail when they should: each case
+# breaks one thing in a scratch copy of the project and expects the check to
+# reject it. The project itself is never modified.
+#
+#   fmt      badly formatted code           -> cargo fmt --check fails
+#   clippy   a lint                         -> cargo clippy -D warnings fails
+#   safety   an unsafe block without SAFETY -> clippy (undocumented_unsafe_blocks) fails
+#   header   an exported doc comment changed without `make header` -> build fails
+#   test     a broken assertion             -> cargo test fails
+#   patch    a patch whose context is wrong -> ci/check-patches.sh fails, naming it
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+step "negative tests: every check must reject a broken copy"
+scratch=$BUILD/negative
+# Shared with the host builds of `make test`, so dependencies are not rebuilt.
+export CARGO_TARGET_DIR=$BUILD/negative-target
+pass=0 fail=0
+
+fresh_copy() {
+	rm -rf "$scratch"
+	mkdir -p "$scratch"
+	(cd "$TOP" && git ls-files -z | xargs -0 cp --parents -t "$scratch")
+}
+
+# expect_failure NAME PATTERN COMMAND...: COMMAND must fail and print PATTERN.
+expect_failure() {
+	local name=$1 pattern=$2 out
+	shift 2
+	if out=$(cd "$scratch" && "$@" 2>&1); then
+		echo "    FAIL $name: the check passed a broken copy"
+		fail=$((fail + 1))
+	elif ! grep -qE -- "$pattern" <<<"$out"; then
+		echo "    FAIL $name: the check failed, but without '$pattern':"
+		tail -n 5 <<<"$out" | sed 's/^/        /'
+		fail=$((fail + 1))
+	else
+		echo "    ok   $name: rejected ($(grep -oE -m1 -- "$pattern" <<<"$out"))"
+		pass=$((pass + 1))
+	fi
+}
+
+fresh_copy
+printf '\npub fn   badly_formatted( )->u32{1}\n' >>"$scratch/rust/src/fmtbuf.rs"
+expect_failure fmt 'Diff in' cargo fmt --all -- --check
+
+fresh_copy
+printf '\n#[cfg(test)]\nmod neg { #[test] fn t() { assert_eq!(true, 1 == 1); } }\n' >>"$scratch/rust/src/fmtbuf.rs"
+expect_failure clippy 'bool_assert_comparison' cargo clippy --quiet --all-targets -- -D warnings
+
+fresh_copy
+printf '\n/// Reads a byte.\npub fn neg_read(b: &u8) -> u8 {\n    unsafe { core::ptr::read(b) }\n}\n' >>"$scratch/rust/src/fmtbuf.rs"
+expect_failure safety 'undocumented_unsafe_blocks' cargo clippy --quiet --all-targets -- -D warnings
+
+fresh_copy
+sed -i 's|^/// Start the Rust suspend layer:|/// Start the Rust suspend layer (changed):|' "$scratch/rust/src/ffi.rs"
+expect_failure header 'xen_suspend.h is stale' cargo check --quiet
+
+fresh_copy
+sed -i 's|assert_eq!(b.as_str(), "01234567");|assert_eq!(b.as_str(), "0123456");|' "$scratch/rust/src/fmtbuf.rs"
+expect_failure test 'test result: FAILED' cargo test --quiet
+
+fresh_copy
+last=$(find "$scratch/xen-patches" -name '*.patch' | sort | tail -n 1)
+# Change one context line of the first hunk: the patch no longer fits.
+awk '!done && /^@@/ { hunk = 1 } hunk && !done && /^ [^ ]/ { sub(/^ /, " XX "); done = 1 } { print }' "$last" >"$last.new"
+mv "$last.new" "$last"
+expect_failure patch "patch $(basename "$last") does not apply" bash ci/check-patches.sh
+
+rm -rf "$scratch"
+echo "negative: $pass passed, $fail failed"
+[ $fail = 0 ]
