@@ -20,7 +20,7 @@ XEN_CARGO_ENV := XSR_XEN_CFLAGS_FILE=$(XEN_TREE)/arch/arm/rust/bindgen-cflags \
 MACHINES ?= virt-gicv3 virt-gicv2
 SCENARIOS ?= boot
 
-.PHONY: all demo test setup xen-src xen dom0 e2e fmt-check clippy host-test \
+.PHONY: all demo test setup xen-src xen dom0 e2e fmt-check clippy host-test negative \
 	header header-check lib-check patch-check patch-tree patches clean distclean
 
 all: xen dom0
@@ -82,7 +82,11 @@ lib-check: xen
 patch-check: setup
 	@bash ci/check-patches.sh
 
-test: setup fmt-check host-test header-check patch-check xen clippy lib-check dom0
+# Each check above must reject a deliberately broken copy of the project.
+negative: setup
+	@bash ci/check-negative.sh
+
+test: setup fmt-check host-test header-check patch-check negative xen clippy lib-check dom0
 	@printf '\n==> end-to-end: boot smoke test on %s\n' "$(MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) -s boot
 	@printf '\nALL TESTS PASSED\n'
