@@ -52,6 +52,20 @@ fn header(manifest: &Path, out: &Path) {
     };
     config.export.prefix = None;
     config.function.must_use = None;
+    // Xen's own structures are opaque to the library: the header names them
+    // and forward-declares them, so it can be included anywhere.
+    config.after_includes = Some("\nstruct domain;\nstruct vcpu;".into());
+    for (rust, c) in [
+        ("domain", "struct domain"),
+        ("vcpu", "struct vcpu"),
+        ("ResumeSlot", "xsr_resume_slot"),
+    ] {
+        config.export.rename.insert(rust.into(), c.into());
+    }
+    // Embedded in struct arch_domain, not referenced by any function.
+    config.export.include.push("ResumeSlot".into());
+    // Implements a hook Xen declares itself (xen/domain.h).
+    config.export.exclude.push("arch_domain_resume".into());
 
     let mut builder = cbindgen::Builder::new().with_config(config);
     for src in FFI_SOURCES {
@@ -180,6 +194,8 @@ fn xen_bindings(out: &Path) {
             "#pragma GCC visibility push(default)\n\
              #include <xen/lib.h>\n\
              #include <xen/errno.h>\n\
+             #include <xen/sched.h>\n\
+             #include <public/sched.h>\n\
              #include <asm/xsr.h>\n",
         )
         .clang_arg("--target=aarch64-unknown-none")
@@ -191,11 +207,19 @@ fn xen_bindings(out: &Path) {
         .merge_extern_blocks(true)
         .allowlist_function("printk")
         .allowlist_function("panic")
+        .allowlist_function("domain_shutdown")
         .allowlist_function("xsr_helper_.*")
-        .allowlist_var("EINVAL|ENOSYS")
+        .allowlist_type("vcpu_guest_context")
+        .allowlist_var("EINVAL|ENOSYS|ENOENT")
+        .allowlist_var("SHUTDOWN_suspend|VGCF_online")
+        .allowlist_var("PSR_(THUMB|FIQ_MASK|IRQ_MASK|ABT_MASK|DBG_MASK|MODE_EL1h|MODE_SVC|Z)")
+        .allowlist_var("XENLOG_(ERR|WARNING|INFO|GUEST)")
         // Large structures whose layout depends on Xen's configuration: Rust
         // only ever holds pointers to them.
         .opaque_type("domain|vcpu")
+        // Defined by this library (abi.rs) and only mirrored by the header.
+        .blocklist_type("xsr_resume_slot")
+        .raw_line("pub use crate::abi::ResumeSlot as xsr_resume_slot;")
         .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()))
         .generate()
         .expect("bindgen could not parse Xen's headers with Xen's flags");

@@ -37,7 +37,7 @@ MIRROR=$(debian_mirror) || die "no Debian mirror found in /etc/apt/sources.list{
 info "Debian mirror (from this machine's apt configuration): $MIRROR"
 
 packages=(
-	build-essential gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	build-essential gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	device-tree-compiler mmdebstrap cpio xz-utils curl ca-certificates
 	libclang-dev clang python3 flex bison bc file
 )

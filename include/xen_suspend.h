@@ -11,10 +11,46 @@
 
 #include <xen/types.h>
 
+struct domain;
+struct vcpu;
+
 /**
  * Version of the interface described by `include/xen_suspend.h`.
  */
-#define XSR_ABI_VERSION 1
+#define XSR_ABI_VERSION 2
+
+/**
+ * Where a domain resumes after a PSCI SYSTEM_SUSPEND (C name
+ * `struct xsr_resume_slot`, embedded in Xen's `struct arch_domain`).
+ *
+ * Built and validated when the domain suspends, applied and disarmed by
+ * `arch_domain_resume`. It lives in the domain itself, so neither
+ * suspending nor resuming allocates, and it goes away with the domain.
+ * Xen zero-fills a new domain, which is the unarmed state.
+ */
+struct xsr_resume_slot {
+  /**
+   * Guest physical address the vCPU resumes at (bit 0 already cleared
+   * for a Thumb entry).
+   */
+  uint64_t entry;
+  /**
+   * Value of x0 (r0 for a 32-bit guest) on resume.
+   */
+  uint64_t context_id;
+  /**
+   * PSTATE/CPSR on resume: EL1h (SVC) with D, A, I and F masked.
+   */
+  uint32_t cpsr;
+  /**
+   * The vCPU that called SYSTEM_SUSPEND; the one that resumes.
+   */
+  uint32_t vcpu_id;
+  /**
+   * Whether the rest is valid and waits for a resume.
+   */
+  bool armed;
+};
 
 /**
  * Start the Rust suspend layer: check that Xen was built against this
@@ -23,5 +59,31 @@
  * layer then stays disabled). Called once at boot.
  */
 int32_t xsr_init(uint32_t abi_version);
+
+/**
+ * vPSCI SYSTEM_SUSPEND (both function ids), called by vCPU `v` (the
+ * current one) with the argument registers as the guest wrote them:
+ * `entry_point` (x1) and `context_id` (x2). Returns the PSCI code for x0.
+ * On success the domain shuts down with reason "suspend" and resumes at
+ * `entry_point` when the toolstack resumes it.
+ *
+ * # Safety
+ *
+ * `v` must be `current`: a live vCPU trapped in Xen for this call.
+ */
+int32_t xsr_vpsci_system_suspend(struct vcpu *v,
+                                 uint32_t fid,
+                                 uint64_t entry_point,
+                                 uint64_t context_id);
+
+/**
+ * PSCI_FEATURES for one of the SYSTEM_SUSPEND function ids, as domain `d`
+ * (the caller's) may use it: 0 or PSCI NOT_SUPPORTED (-1).
+ *
+ * # Safety
+ *
+ * `d` must be the domain of the current vCPU.
+ */
+int32_t xsr_vpsci_features(struct domain *d, uint32_t fid);
 
 #endif  /* XEN_SUSPEND_H */

@@ -11,11 +11,26 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// "unknown" outside a git checkout.
 pub const GIT_REV: &str = env!("XSR_GIT_REV");
 
+/// How important a message is, and whether a guest caused it. Xen filters
+/// and rate-limits guest-caused messages separately (`guest_loglvl`), so a
+/// guest cannot flood the console through the layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Xen's own information.
+    Info,
+    /// Xen's own warning.
+    Warning,
+    /// Caused by a guest: information.
+    GuestInfo,
+    /// Caused by a guest: a problem worth a warning.
+    GuestWarning,
+}
+
 /// Where the layer writes its messages: Xen's console in the target build, a
 /// vector in the tests. One call is one line; the line carries no newline.
 pub trait Log {
     /// Write one line.
-    fn line(&mut self, args: fmt::Arguments<'_>);
+    fn line(&mut self, level: Level, args: fmt::Arguments<'_>);
 }
 
 /// Why [`init`] refused to enable the layer.
@@ -44,20 +59,26 @@ impl InitError {
 /// the console says why.
 pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
     if xen_abi != XSR_ABI_VERSION {
-        log.line(format_args!(
-            "xen-suspend: interface mismatch: Xen was built with xen_suspend.h version {}, \
+        log.line(
+            Level::Warning,
+            format_args!(
+                "xen-suspend: interface mismatch: Xen was built with xen_suspend.h version {}, \
              the Rust library has version {}; Rust suspend layer disabled",
-            xen_abi, XSR_ABI_VERSION
-        ));
+                xen_abi, XSR_ABI_VERSION
+            ),
+        );
         return Err(InitError::AbiMismatch {
             xen: xen_abi,
             library: XSR_ABI_VERSION,
         });
     }
-    log.line(format_args!(
-        "xen-suspend: Rust suspend layer v{} present (git {}, interface {})",
-        VERSION, GIT_REV, XSR_ABI_VERSION
-    ));
+    log.line(
+        Level::Info,
+        format_args!(
+            "xen-suspend: Rust suspend layer v{} present (git {}, interface {})",
+            VERSION, GIT_REV, XSR_ABI_VERSION
+        ),
+    );
     Ok(())
 }
 
@@ -69,7 +90,7 @@ mod tests {
     struct VecLog(Vec<String>);
 
     impl Log for VecLog {
-        fn line(&mut self, args: fmt::Arguments<'_>) {
+        fn line(&mut self, _level: Level, args: fmt::Arguments<'_>) {
             self.0.push(args.to_string());
         }
     }

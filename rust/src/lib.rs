@@ -20,6 +20,8 @@ pub mod abi;
 pub mod errno;
 pub mod fmtbuf;
 pub mod layer;
+pub mod psci;
+pub mod vpsci;
 
 #[cfg(target_os = "none")]
 pub mod ffi;

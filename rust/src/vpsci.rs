@@ -1,0 +1,487 @@
+//! The guest side of suspend-to-RAM: vPSCI SYSTEM_SUSPEND, its
+//! PSCI_FEATURES answer, and what `xl resume` does to the domain
+//! (`arch_domain_resume`).
+//!
+//! A guest suspends itself with SYSTEM_SUSPEND(entry point, context id) once
+//! its other vCPUs are off. Xen then shuts the domain down with reason
+//! "suspend" (`xl list` shows `---ss-`) and keeps it in memory. When the
+//! toolstack resumes the domain, the calling vCPU starts again at the entry
+//! point with x0 = context id, in the state the PSCI specification gives
+//! for a core coming out of a powerdown: EL1h with D, A, I, F masked, MMU
+//! and caches off (SCTLR_EL1 at its reset value), TTBR0/TTBR1/TCR zero.
+//!
+//! Everything is decided and validated when the guest suspends, and stored
+//! in the domain's [`ResumeSlot`]; resuming only applies it and cannot fail.
+
+use crate::abi::ResumeSlot;
+use crate::psci::{self, psr, Conv, PsciError};
+
+/// What the vPSCI code needs from a domain. Xen implements it over
+/// `struct domain` (see `xen::domain`); the tests implement it with a fake.
+pub trait GuestDomain {
+    /// Whether this is the hardware (control) domain.
+    fn is_hardware_domain(&self) -> bool;
+    /// Whether the domain runs in AArch64 state.
+    fn is_64bit(&self) -> bool;
+    /// Whether guest physical address `gpa` is RAM of the domain.
+    fn is_guest_ram(&self, gpa: u64) -> bool;
+    /// Whether every vCPU but `caller` is offline, checked under the same
+    /// lock vPSCI CPU_ON takes to bring a vCPU online.
+    fn other_vcpus_offline(&self, caller: u32) -> bool;
+    /// Shut the domain down with reason "suspend". Returns whether it is
+    /// now shutting down *for suspend*: if it was already shutting down for
+    /// another reason, that reason stands and nothing may be armed.
+    fn shutdown_for_suspend(&mut self) -> bool;
+    /// The domain's resume slot.
+    fn slot(&mut self) -> &mut ResumeSlot;
+    /// SCTLR_EL1 of a vCPU out of reset (MMU and caches off).
+    fn sctlr_reset_value(&self) -> u64;
+    /// Load `entry` into vCPU `vcpu`, which is not running. A negative errno
+    /// on failure.
+    fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), i32>;
+}
+
+/// The register state a vCPU resumes with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VcpuEntry {
+    /// Program counter: the guest's entry point.
+    pub pc: u64,
+    /// x0 (r0 for a 32-bit guest): the guest's context id.
+    pub x0: u64,
+    /// PSTATE/CPSR.
+    pub cpsr: u32,
+    /// SCTLR_EL1 (reset value).
+    pub sctlr: u64,
+    /// Whether the guest is AArch64 (x0) or AArch32 (r0).
+    pub is_64bit: bool,
+}
+
+/// PSCI_FEATURES(fid) for one of the SYSTEM_SUSPEND ids: 0 (supported, no
+/// feature flags) where a call could succeed, NOT_SUPPORTED where it never
+/// can: for the hardware domain (its suspend would be the host's, which
+/// this layer does not do yet) and for the SMC64 id asked by an AArch32
+/// guest, which cannot issue it.
+pub fn features(dom: &impl GuestDomain, fid: u32) -> i32 {
+    match psci::system_suspend_conv(fid) {
+        None => PsciError::NotSupported.code(),
+        Some(_) if dom.is_hardware_domain() => PsciError::NotSupported.code(),
+        Some(Conv::Smc64) if !dom.is_64bit() => PsciError::NotSupported.code(),
+        Some(_) => psci::SUCCESS,
+    }
+}
+
+/// SYSTEM_SUSPEND called by vCPU `caller` of `dom` with function id `fid`
+/// and argument registers `x1` (entry point) and `x2` (context id), as the
+/// guest wrote them. Returns the PSCI code for x0. On success the domain is
+/// shutting down for suspend and its resume slot is armed; on any error
+/// nothing has changed.
+pub fn system_suspend(dom: &mut impl GuestDomain, caller: u32, fid: u32, x1: u64, x2: u64) -> i32 {
+    psci::to_code(try_system_suspend(dom, caller, fid, x1, x2))
+}
+
+fn try_system_suspend(
+    dom: &mut impl GuestDomain,
+    caller: u32,
+    fid: u32,
+    x1: u64,
+    x2: u64,
+) -> Result<(), PsciError> {
+    let conv = psci::system_suspend_conv(fid).ok_or(PsciError::NotSupported)?;
+    if dom.is_hardware_domain() {
+        return Err(PsciError::NotSupported);
+    }
+    let is_64bit = dom.is_64bit();
+    if conv == Conv::Smc64 && !is_64bit {
+        return Err(PsciError::NotSupported);
+    }
+    let entry = conv.arg(x1);
+    let context_id = conv.arg(x2);
+
+    // Bit 0 of the entry point: Thumb for an AArch32 guest, an invalid
+    // (misaligned) address for an AArch64 one.
+    let (pc, cpsr, context_id) = if is_64bit {
+        if entry & 1 != 0 {
+            return Err(PsciError::InvalidAddress);
+        }
+        (entry, psr::ENTRY64, context_id)
+    } else if entry & 1 != 0 {
+        (
+            entry & !1,
+            psr::ENTRY32 | psr::THUMB,
+            context_id & 0xffff_ffff,
+        )
+    } else {
+        (entry, psr::ENTRY32, context_id & 0xffff_ffff)
+    };
+    // As KVM does: an entry point outside the guest's RAM is refused now,
+    // rather than faulting the guest when it resumes.
+    if !dom.is_guest_ram(pc) {
+        return Err(PsciError::InvalidAddress);
+    }
+    if !dom.other_vcpus_offline(caller) {
+        return Err(PsciError::Denied);
+    }
+    if !dom.shutdown_for_suspend() {
+        // Already shutting down for another reason (poweroff, crash...):
+        // that wins, nothing is armed.
+        return Err(PsciError::Denied);
+    }
+    // The calling vCPU has not left the trap yet, and a resume first
+    // pauses the domain, which waits for it: the slot is in place before
+    // anyone can read it.
+    *dom.slot() = ResumeSlot {
+        entry: pc,
+        context_id,
+        cpsr,
+        vcpu_id: caller,
+        armed: true,
+    };
+    Ok(())
+}
+
+/// What [`resume`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resumed {
+    /// Nothing was armed (the domain suspended some other way, or was not
+    /// suspended): the domain continues where it stopped.
+    NotArmed,
+    /// vCPU `vcpu` restarts at `entry` with x0 = `context_id`.
+    AtEntry {
+        /// The vCPU.
+        vcpu: u32,
+        /// Its entry point.
+        entry: u64,
+        /// Its x0.
+        context_id: u64,
+    },
+    /// Loading the entry state failed with this errno (cannot happen for
+    /// a state validated at suspend time; reported, never fatal). The slot
+    /// is disarmed all the same.
+    Failed {
+        /// The vCPU.
+        vcpu: u32,
+        /// The errno.
+        errno: i32,
+    },
+}
+
+/// `arch_domain_resume`: called with the domain paused. Applies and
+/// disarms the resume slot, if armed. Never fails, never allocates.
+pub fn resume(dom: &mut impl GuestDomain) -> Resumed {
+    let slot = core::mem::take(dom.slot());
+    if !slot.armed {
+        return Resumed::NotArmed;
+    }
+    let entry = VcpuEntry {
+        pc: slot.entry,
+        x0: slot.context_id,
+        cpsr: slot.cpsr,
+        sctlr: dom.sctlr_reset_value(),
+        is_64bit: dom.is_64bit(),
+    };
+    match dom.load_vcpu_entry(slot.vcpu_id, &entry) {
+        Ok(()) => Resumed::AtEntry {
+            vcpu: slot.vcpu_id,
+            entry: slot.entry,
+            context_id: slot.context_id,
+        },
+        Err(errno) => Resumed::Failed {
+            vcpu: slot.vcpu_id,
+            errno,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::psci::{SYSTEM_SUSPEND_32 as S32, SYSTEM_SUSPEND_64 as S64};
+
+    const RAM: core::ops::Range<u64> = 0x4000_0000..0x4100_0000;
+    const SCTLR_RESET: u64 = 0x00c5_0078;
+
+    /// A domain in memory, recording what the code under test did to it.
+    #[derive(Debug)]
+    struct FakeDomain {
+        hwdom: bool,
+        is_64bit: bool,
+        online: Vec<bool>,
+        /// Another shutdown reason got there first.
+        shutting_down_otherwise: bool,
+        shutdown_calls: u32,
+        suspended: bool,
+        slot: ResumeSlot,
+        loaded: Vec<(u32, VcpuEntry)>,
+        load_fails: Option<i32>,
+    }
+
+    impl FakeDomain {
+        fn new() -> Self {
+            Self {
+                hwdom: false,
+                is_64bit: true,
+                online: vec![true],
+                shutting_down_otherwise: false,
+                shutdown_calls: 0,
+                suspended: false,
+                slot: ResumeSlot::default(),
+                loaded: Vec::new(),
+                load_fails: None,
+            }
+        }
+        fn with_vcpus(mut self, online: &[bool]) -> Self {
+            self.online = online.to_vec();
+            self
+        }
+        fn untouched(&self) -> bool {
+            self.shutdown_calls == 0 && !self.suspended && self.slot == ResumeSlot::default()
+        }
+    }
+
+    impl GuestDomain for FakeDomain {
+        fn is_hardware_domain(&self) -> bool {
+            self.hwdom
+        }
+        fn is_64bit(&self) -> bool {
+            self.is_64bit
+        }
+        fn is_guest_ram(&self, gpa: u64) -> bool {
+            RAM.contains(&gpa)
+        }
+        fn other_vcpus_offline(&self, caller: u32) -> bool {
+            self.online
+                .iter()
+                .enumerate()
+                .all(|(i, &on)| i as u32 == caller || !on)
+        }
+        fn shutdown_for_suspend(&mut self) -> bool {
+            self.shutdown_calls += 1;
+            if self.shutting_down_otherwise {
+                return false;
+            }
+            self.suspended = true;
+            true
+        }
+        fn slot(&mut self) -> &mut ResumeSlot {
+            &mut self.slot
+        }
+        fn sctlr_reset_value(&self) -> u64 {
+            SCTLR_RESET
+        }
+        fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), i32> {
+            if let Some(e) = self.load_fails {
+                return Err(e);
+            }
+            self.loaded.push((vcpu, *entry));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn features_for_a_64bit_guest() {
+        let d = FakeDomain::new();
+        assert_eq!(features(&d, S32), 0);
+        assert_eq!(features(&d, S64), 0);
+        assert_eq!(features(&d, psci::PSCI_FEATURES), -1);
+    }
+
+    #[test]
+    fn features_never_advertise_what_is_refused() {
+        let mut hw = FakeDomain::new();
+        hw.hwdom = true;
+        assert_eq!(features(&hw, S32), -1);
+        assert_eq!(features(&hw, S64), -1);
+        let mut d32 = FakeDomain::new();
+        d32.is_64bit = false;
+        assert_eq!(features(&d32, S32), 0);
+        assert_eq!(features(&d32, S64), -1);
+    }
+
+    #[test]
+    fn suspend_arms_the_slot_and_shuts_down_for_suspend() {
+        let mut d = FakeDomain::new();
+        assert_eq!(
+            system_suspend(&mut d, 0, S64, 0x4000_1000, 0x1234_5678_9abc_def0),
+            0
+        );
+        assert!(d.suspended);
+        assert_eq!(
+            d.slot,
+            ResumeSlot {
+                entry: 0x4000_1000,
+                context_id: 0x1234_5678_9abc_def0,
+                cpsr: psr::ENTRY64,
+                vcpu_id: 0,
+                armed: true
+            }
+        );
+    }
+
+    #[test]
+    fn smc32_ignores_garbage_in_the_upper_halves() {
+        let mut d = FakeDomain::new();
+        let rc = system_suspend(&mut d, 0, S32, 0xdead_beef_4000_2000, 0xffff_ffff_c0ff_ee01);
+        assert_eq!(rc, 0);
+        assert_eq!(d.slot.entry, 0x4000_2000);
+        assert_eq!(d.slot.context_id, 0xc0ff_ee01);
+    }
+
+    #[test]
+    fn smc64_keeps_the_upper_halves() {
+        // The same garbage with SMC64 is an address outside RAM.
+        let mut d = FakeDomain::new();
+        assert_eq!(system_suspend(&mut d, 0, S64, 0xdead_beef_4000_2000, 0), -9);
+        assert!(d.untouched());
+    }
+
+    #[test]
+    fn bit0_is_invalid_for_64bit_and_thumb_for_32bit() {
+        let mut d = FakeDomain::new();
+        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1001, 0), -9);
+        assert!(d.untouched());
+
+        let mut d32 = FakeDomain::new();
+        d32.is_64bit = false;
+        assert_eq!(
+            system_suspend(&mut d32, 0, S32, 0x4000_1001, 0xffff_ffff_0000_0007),
+            0
+        );
+        assert_eq!(d32.slot.entry, 0x4000_1000);
+        assert_eq!(d32.slot.cpsr, psr::ENTRY32 | psr::THUMB);
+        assert_eq!(d32.slot.context_id, 7);
+
+        let mut d32 = FakeDomain::new();
+        d32.is_64bit = false;
+        assert_eq!(system_suspend(&mut d32, 0, S32, 0x4000_1000, 0), 0);
+        assert_eq!(d32.slot.cpsr, psr::ENTRY32);
+    }
+
+    #[test]
+    fn a_32bit_guest_cannot_use_smc64() {
+        let mut d32 = FakeDomain::new();
+        d32.is_64bit = false;
+        assert_eq!(system_suspend(&mut d32, 0, S64, 0x4000_1000, 0), -1);
+        assert!(d32.untouched());
+    }
+
+    #[test]
+    fn entry_outside_ram_is_invalid_address() {
+        for entry in [0, RAM.start - 4, RAM.end, 0x0900_0000, u64::MAX - 1] {
+            let mut d = FakeDomain::new();
+            assert_eq!(system_suspend(&mut d, 0, S64, entry, 0), -9, "{entry:#x}");
+            assert!(d.untouched());
+        }
+    }
+
+    #[test]
+    fn another_vcpu_online_is_denied_whoever_calls() {
+        let mut d = FakeDomain::new().with_vcpus(&[true, true]);
+        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1000, 0), -3);
+        assert!(d.untouched());
+        let mut d = FakeDomain::new().with_vcpus(&[true, true]);
+        assert_eq!(system_suspend(&mut d, 1, S64, 0x4000_1000, 0), -3);
+        assert!(d.untouched());
+        // Any vCPU may be the caller once the others are off.
+        let mut d = FakeDomain::new().with_vcpus(&[false, true, false]);
+        assert_eq!(system_suspend(&mut d, 1, S64, 0x4000_1000, 0), 0);
+        assert_eq!(d.slot.vcpu_id, 1);
+    }
+
+    #[test]
+    fn hardware_domain_is_not_supported_and_untouched() {
+        let mut d = FakeDomain::new();
+        d.hwdom = true;
+        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1000, 0), -1);
+        assert_eq!(system_suspend(&mut d, 0, S32, 0x4000_1000, 0), -1);
+        assert!(d.untouched());
+    }
+
+    #[test]
+    fn unknown_function_is_not_supported() {
+        let mut d = FakeDomain::new();
+        assert_eq!(system_suspend(&mut d, 0, 0x8400_0001, 0x4000_1000, 0), -1);
+        assert!(d.untouched());
+    }
+
+    #[test]
+    fn a_concurrent_shutdown_wins_and_nothing_is_armed() {
+        let mut d = FakeDomain::new();
+        d.shutting_down_otherwise = true;
+        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1000, 0), -3);
+        assert_eq!(d.shutdown_calls, 1);
+        assert!(!d.slot.armed);
+        assert_eq!(resume(&mut d), Resumed::NotArmed);
+        assert!(d.loaded.is_empty());
+    }
+
+    #[test]
+    fn resume_applies_the_armed_slot_once() {
+        let mut d = FakeDomain::new().with_vcpus(&[false, true]);
+        assert_eq!(system_suspend(&mut d, 1, S64, 0x4000_3000, 42), 0);
+        assert_eq!(
+            resume(&mut d),
+            Resumed::AtEntry {
+                vcpu: 1,
+                entry: 0x4000_3000,
+                context_id: 42
+            }
+        );
+        assert_eq!(
+            d.loaded,
+            vec![(
+                1,
+                VcpuEntry {
+                    pc: 0x4000_3000,
+                    x0: 42,
+                    cpsr: psr::ENTRY64,
+                    sctlr: SCTLR_RESET,
+                    is_64bit: true
+                }
+            )]
+        );
+        // Released: a second resume (xl resume of a running domain) does nothing.
+        assert_eq!(d.slot, ResumeSlot::default());
+        assert_eq!(resume(&mut d), Resumed::NotArmed);
+        assert_eq!(d.loaded.len(), 1);
+    }
+
+    #[test]
+    fn resume_without_suspend_is_a_no_op() {
+        let mut d = FakeDomain::new();
+        assert_eq!(resume(&mut d), Resumed::NotArmed);
+        assert!(d.loaded.is_empty());
+    }
+
+    #[test]
+    fn a_failed_load_is_reported_and_disarms() {
+        let mut d = FakeDomain::new();
+        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1000, 0), 0);
+        d.load_fails = Some(-22);
+        assert_eq!(
+            resume(&mut d),
+            Resumed::Failed {
+                vcpu: 0,
+                errno: -22
+            }
+        );
+        assert!(!d.slot.armed);
+    }
+
+    #[test]
+    fn repeated_cycles_use_the_latest_context() {
+        let mut d = FakeDomain::new();
+        for cycle in 0..10u64 {
+            let entry = 0x4000_0000 + cycle * 0x100;
+            assert_eq!(system_suspend(&mut d, 0, S64, entry, cycle), 0);
+            assert_eq!(
+                resume(&mut d),
+                Resumed::AtEntry {
+                    vcpu: 0,
+                    entry,
+                    context_id: cycle
+                }
+            );
+        }
+        assert_eq!(d.loaded.len(), 10);
+    }
+}

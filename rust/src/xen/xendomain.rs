@@ -1,0 +1,128 @@
+//! [`GuestDomain`] over Xen's `struct domain`, through the C helpers of
+//! `xen/arch/arm/rust/helpers.c`.
+
+use core::ptr::NonNull;
+
+use super::sys;
+use crate::abi::ResumeSlot;
+use crate::vpsci::{GuestDomain, VcpuEntry};
+
+/// A live Xen domain, borrowed for the length of one call from Xen.
+pub struct XenDomain(NonNull<sys::domain>);
+
+impl XenDomain {
+    /// Wrap `d`; `None` for a null pointer.
+    ///
+    /// # Safety
+    ///
+    /// `d` must be null or point to a live domain that stays alive while
+    /// the value is used, and the caller must be in one of the two contexts
+    /// that may touch the domain's resume slot: the domain's only online
+    /// vCPU trapped in SYSTEM_SUSPEND, or `arch_domain_resume` (domain
+    /// paused, shutdown_lock held). A resume first pauses the domain, which
+    /// waits for a trapped vCPU to leave Xen, so the two never overlap.
+    pub unsafe fn new(d: *mut sys::domain) -> Option<Self> {
+        NonNull::new(d).map(Self)
+    }
+
+    /// The domain of vCPU `v` and the vCPU's id.
+    ///
+    /// # Safety
+    ///
+    /// `v` must be null or a live vCPU, and the rest as for [`Self::new`].
+    pub unsafe fn of_vcpu(v: *mut sys::vcpu) -> Option<(Self, u32)> {
+        if v.is_null() {
+            return None;
+        }
+        // SAFETY: v is a live vCPU (this function's contract); the helpers
+        // only read v->domain and v->vcpu_id.
+        let (d, id) = unsafe { (sys::xsr_helper_vcpu_domain(v), sys::xsr_helper_vcpu_id(v)) };
+        // SAFETY: a live vCPU's domain is live; the contract carries over.
+        unsafe { Self::new(d) }.map(|dom| (dom, id))
+    }
+
+    fn ptr(&self) -> *mut sys::domain {
+        self.0.as_ptr()
+    }
+
+    /// The domain id, for messages.
+    pub fn id(&self) -> u32 {
+        // SAFETY: the domain is live (see new()); the helper reads d->domain_id.
+        u32::from(unsafe { sys::xsr_helper_domain_id(self.ptr()) })
+    }
+}
+
+impl GuestDomain for XenDomain {
+    fn is_hardware_domain(&self) -> bool {
+        // SAFETY: live domain (see new()); read-only helper.
+        unsafe { sys::xsr_helper_is_hardware_domain(self.ptr()) }
+    }
+
+    fn is_64bit(&self) -> bool {
+        // SAFETY: live domain (see new()); read-only helper.
+        unsafe { sys::xsr_helper_is_64bit_domain(self.ptr()) }
+    }
+
+    fn is_guest_ram(&self, gpa: u64) -> bool {
+        // SAFETY: live domain (see new()); the helper takes and drops a
+        // page reference and accepts any address.
+        unsafe { sys::xsr_helper_is_guest_ram(self.ptr(), gpa) }
+    }
+
+    fn other_vcpus_offline(&self, caller: u32) -> bool {
+        // SAFETY: live domain (see new()); the helper takes the domain lock,
+        // which neither context of new() holds.
+        unsafe { sys::xsr_helper_other_vcpus_offline(self.ptr(), caller) }
+    }
+
+    fn shutdown_for_suspend(&mut self) -> bool {
+        // SAFETY: live domain (see new()). domain_shutdown takes the
+        // shutdown_lock, which the SYSTEM_SUSPEND trap does not hold.
+        unsafe {
+            sys::domain_shutdown(self.ptr(), sys::SHUTDOWN_suspend as u8);
+            sys::xsr_helper_shutdown_code(self.ptr()) == sys::SHUTDOWN_suspend
+        }
+    }
+
+    fn slot(&mut self) -> &mut ResumeSlot {
+        // SAFETY: the helper returns &d->arch.xsr_resume, valid and aligned
+        // for the domain's life. It is only ever accessed from the two
+        // contexts of new(), which never overlap, so this is the only
+        // reference for as long as it lives (it borrows self mutably).
+        unsafe { &mut *sys::xsr_helper_resume_slot(self.ptr()) }
+    }
+
+    fn sctlr_reset_value(&self) -> u64 {
+        // SAFETY: returns a constant.
+        unsafe { sys::xsr_helper_sctlr_guest_init() }
+    }
+
+    fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), i32> {
+        // SAFETY: vcpu_guest_context is a plain C structure of integers and
+        // unions of integers: all zeroes is a valid value (and the reset
+        // value of every register not set below, TTBR0/1 and TCR included).
+        let mut ctxt: sys::vcpu_guest_context = unsafe { core::mem::zeroed() };
+        ctxt.flags = sys::VGCF_online;
+        ctxt.sctlr = entry.sctlr;
+        ctxt.ttbr0 = 0;
+        ctxt.ttbr1 = 0;
+        ctxt.ttbcr = 0;
+        ctxt.user_regs.cpsr = u64::from(entry.cpsr);
+        ctxt.user_regs.__bindgen_anon_32.pc64 = entry.pc;
+        if entry.is_64bit {
+            ctxt.user_regs.__bindgen_anon_1.x0 = entry.x0;
+        } else {
+            // r0 is the low half of x0 for an AArch32 guest.
+            ctxt.user_regs.__bindgen_anon_1.x0 = entry.x0 & 0xffff_ffff;
+        }
+        // SAFETY: live domain (see new()), paused by domain_resume; the
+        // helper checks vcpu and takes the domain lock (lock order:
+        // shutdown_lock, then domain_lock); ctxt lives across the call.
+        let rc = unsafe { sys::xsr_helper_vcpu_set_context(self.ptr(), vcpu, &mut ctxt) };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(rc)
+        }
+    }
+}
