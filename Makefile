@@ -42,7 +42,7 @@ xen: xen-src
 		{ tail -n 40 $(BUILD)/xen-build.log; echo "ERROR: Xen build failed (log: build/xen-build.log)" >&2; exit 1; }
 	@echo "    built $(XEN_TREE)/xen ($$(stat -c %s $(XEN_TREE)/xen) bytes)"
 
-dom0: setup
+dom0: xen-src
 	@bash ci/dom0.sh
 
 demo: xen dom0

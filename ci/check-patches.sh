@@ -21,10 +21,10 @@ for p in "${patches[@]}"; do
 done
 info "${#patches[@]} patches have Xen-style subjects and bodies"
 
-[ -f "$BUILD/apt/dl/.done" ] || "$TOP/ci/fetch-xen.sh" --download-only
-tarball=$(cat "$BUILD/apt/dl/.done")
+[ -f "$BUILD/dl/.xen-done" ] || "$TOP/ci/fetch-xen.sh" --download-only
+tarball=$(cat "$BUILD/dl/.xen-done")
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-tar -C "$d" --strip-components=1 -xf "$BUILD/apt/dl/$tarball"
+tar -C "$d" --strip-components=1 -xf "$BUILD/dl/$tarball"
 "$TOP/ci/apply-patches.sh" "$d"
 info "series applies cleanly to $tarball"

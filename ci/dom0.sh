@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Build dom0 for QEMU: Debian trixie's arm64 kernel (its vmlinuz is a raw arm64
-# Image) and a small initramfs holding busybox and the Xen 4.20 toolstack
-# (xenstored, xenconsoled, xl) with only the libraries they need.
+# Image) and an initramfs holding busybox, the Xen 4.20 toolstack (xenstored,
+# xenconsoled from Debian; xl built from the patched tree by ci/xl.sh) with
+# only the libraries they need, and the test guests with their xl configs:
+# the bare-metal Rust test guest (ci/testguest.sh) and a Linux domU (the
+# same kernel, a busybox initramfs running ci/domu/init).
 # Output: build/dom0/Image, build/dom0/initrd.cpio.gz. Idempotent.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -31,7 +34,33 @@ info "kernel $kver"
 cp "$ROOT/boot/vmlinuz-$kver" "$OUT/Image.new"
 mv "$OUT/Image.new" "$OUT/Image"
 
-stamp=$(content_hash "$kver" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$OUT/extra")
+# xl from the patched tree, the test guest image, the Linux domU initramfs.
+bash "$TOP/ci/xl.sh"
+if [ -z "${XSR_SKIP_TESTGUEST:-}" ]; then bash "$TOP/ci/testguest.sh" >/dev/null; fi
+GUESTS=$BUILD/guests
+mkdir -p "$GUESTS"
+domu_stamp=$(content_hash "$TOP/ci/domu" "$TOP/ci/dom0.sh")
+if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
+	step "guests: Linux domU initramfs"
+	d=$GUESTS/linux-initrd
+	rm -rf "$d"
+	mkdir -p "$d"/{bin,sbin,proc,sys,dev,tmp}
+	bb=$ROOT/usr/bin/busybox
+	[ -f "$bb" ] || bb=$ROOT/bin/busybox
+	cp "$bb" "$d/bin/busybox"
+	for a in sh mount echo cat grep sed cut seq sleep poweroff sync uname; do
+		ln -sf busybox "$d/bin/$a"
+	done
+	ln -sf ../bin/busybox "$d/sbin/poweroff"
+	install -m 0755 "$TOP/ci/domu/init" "$d/init"
+	(cd "$d" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -9 -n) \
+		>"$GUESTS/linux-initrd.cpio.gz"
+	echo "$domu_stamp" >"$GUESTS/linux-initrd.stamp"
+	info "Linux domU initramfs $(du -h "$GUESTS/linux-initrd.cpio.gz" | cut -f1)"
+fi
+
+stamp=$(content_hash "$kver" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$BUILD/xl/xl" \
+	"$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$OUT/extra")
 if [ -f "$OUT/initrd.cpio.gz" ] && [ "$(cat "$OUT/initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
 	info "initramfs up to date"
 	exit 0
@@ -47,7 +76,8 @@ cp "$bb" "$R/bin/busybox"
 # busybox is an arm64 binary (it cannot be run here to list its applets).
 for a in sh mount umount mkdir cat echo ls sleep insmod poweroff reboot sync setsid \
 	grep sed awk head tail date dmesg ps kill uname free cut tr wc seq test true false \
-	rm cp mv ln chmod xargs env printf expr timeout hexdump od dd stat; do
+	rm cp mv ln chmod xargs env printf expr timeout hexdump od dd stat \
+	install basename dirname find sort uniq; do
 	ln -sf busybox "$R/bin/$a"
 done
 ln -sf ../bin/busybox "$R/sbin/poweroff"
@@ -55,7 +85,7 @@ ln -sf ../bin/busybox "$R/sbin/insmod"
 
 xenbin=$ROOT/usr/lib/xen-4.20/bin
 want_bins=()
-for b in xl xenstored xenconsoled xenstore-write xenstore-read xenstore-ls xenstore-rm; do
+for b in xl xenstored xenconsoled xen-init-dom0 xenstore-write xenstore-read xenstore-ls xenstore-rm; do
 	src=""
 	for d in "$xenbin" "$ROOT/usr/sbin" "$ROOT/usr/bin"; do
 		if [ -f "$d/$b" ] && file -b "$d/$b" | grep -q ELF; then src=$d/$b; break; fi
@@ -64,8 +94,9 @@ for b in xl xenstored xenconsoled xenstore-write xenstore-read xenstore-ls xenst
 	cp "$src" "$R/usr/sbin/$b"
 	want_bins+=("$R/usr/sbin/$b")
 done
-# Replace files from build/dom0/extra (a toolstack built from the patched tree
-# goes there in later stages).
+# xl built from the patched tree replaces Debian's (same libraries).
+cp "$BUILD/xl/xl" "$R/usr/sbin/xl"
+# Anything a user puts in build/dom0/extra goes in as well (their own guests).
 if [ -d "$OUT/extra" ]; then cp -a "$OUT/extra/." "$R/"; fi
 
 # Copy the DT_NEEDED closure of every ELF file, plus libgcc_s (glibc dlopens it).
@@ -125,15 +156,20 @@ for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc; do
 done
 
 install -m 0755 "$TOP/ci/dom0/init" "$R/init"
+install -m 0644 "$TOP/ci/dom0/lib.sh" "$R/etc/xsr/lib.sh"
 for s in "$TOP"/ci/dom0/scenario-*; do
 	[ -e "$s" ] && install -m 0755 "$s" "$R/etc/xsr/"
 done
+mkdir -p "$R/etc/xsr/guests"
+cp "$TOP"/ci/dom0/guests/*.cfg "$R/etc/xsr/guests/"
+cp "$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$R/etc/xsr/guests/"
+ln -f "$OUT/Image" "$R/etc/xsr/guests/Image" 2>/dev/null || cp "$OUT/Image" "$R/etc/xsr/guests/Image"
 mkdir -p "$R/etc/xen"
 : >"$R/etc/xen/xl.conf"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
 printf 'root:x:0:\n' >"$R/etc/group"
 
-(cd "$R" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -9 -n) >"$OUT/initrd.cpio.gz.new"
+(cd "$R" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -6 -n) >"$OUT/initrd.cpio.gz.new"
 mv "$OUT/initrd.cpio.gz.new" "$OUT/initrd.cpio.gz"
 echo "$stamp" >"$OUT/initrd.stamp"
 info "initramfs $(du -h "$OUT/initrd.cpio.gz" | cut -f1), kernel Image $(du -h "$OUT/Image" | cut -f1)"

@@ -3,8 +3,9 @@
 # xen-patches/ in order. Idempotent: a tree whose tarball and patch series have
 # not changed is left alone. With --download-only, stop after the download.
 #
-# trixie is reached through a private apt configuration in build/apt, derived
-# from this machine's Debian mirror, so the machine's own apt is not changed.
+# trixie is reached through a private apt configuration under build/ (see
+# private_apt in lib.sh), derived from this machine's Debian mirror, so the
+# machine's own apt is not changed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -12,26 +13,14 @@ set -euo pipefail
 XEN_PIN_VERSION=4.20.3+127-gc42374a105
 XEN_PIN_SHA256=df0831854a55a8f31cb3cb85036f2edc928e2ef098d77f815f5714bfafac68f3
 
-APTDIR=$BUILD/apt
+DL=$BUILD/dl
 XEN_SRC=$BUILD/xen
-mkdir -p "$APTDIR/state/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/dl"
-
-MIRROR=$(debian_mirror) || die "no Debian mirror found in the machine's apt configuration"
-
-aptopts=(
-	-o "Dir::Etc::SourceList=$APTDIR/sources.list"
-	-o "Dir::Etc::SourceParts=/dev/null"
-	-o "Dir::State=$APTDIR/state"
-	-o "Dir::Cache=$APTDIR/cache"
-	-o "Dir::State::status=/dev/null"
-	-o "APT::Architecture=amd64"
-	-o "Acquire::Languages=none"
-)
+mkdir -p "$DL"
 
 # Print "version sha256 directory file" of the xen orig tarball in trixie.
 xen_orig_from_index() {
 	local idx
-	idx=$(find "$APTDIR/state/lists" -name '*trixie_main_source_Sources*' | head -n 1)
+	idx=$(find "$BUILD/apt-trixie-src/state/lists" -name '*trixie_main_source_Sources*' | head -n 1)
 	[ -n "$idx" ] || return 1
 	# apt-helper reads whichever compression apt chose (lz4 here).
 	/usr/lib/apt/apt-helper cat-file "$idx" | awk '
@@ -46,12 +35,11 @@ xen_orig_from_index() {
 }
 
 step "xen source: Debian trixie xen 4.20 (pinned $XEN_PIN_VERSION)"
-if [ ! -f "$APTDIR/dl/.done-$XEN_PIN_VERSION" ] && [ ! -f "$APTDIR/dl/.done" ]; then
-	printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s trixie main\n' \
-		"$MIRROR" >"$APTDIR/sources.list"
-	info "apt-get update (private config, trixie deb-src from $MIRROR)"
-	apt-get "${aptopts[@]}" update -q >"$APTDIR/update.log" 2>&1 ||
-		{ cat "$APTDIR/update.log" >&2; die "cannot read trixie's source index from $MIRROR"; }
+if [ ! -f "$DL/.xen-done" ]; then
+	MIRROR=$(debian_mirror) || die "no Debian mirror found in the machine's apt configuration"
+	info "reading trixie's source index (private apt configuration, $MIRROR)"
+	private_apt trixie-src amd64 \
+		"deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR trixie main"
 	read -r ver sha dir file < <(xen_orig_from_index) ||
 		die "trixie's source index has no xen package (mirror $MIRROR)"
 	case "$ver" in
@@ -62,21 +50,21 @@ if [ ! -f "$APTDIR/dl/.done-$XEN_PIN_VERSION" ] && [ ! -f "$APTDIR/dl/.done" ]; 
 	if [ "$upstream" != "$XEN_PIN_VERSION" ]; then
 		info "NOTE: the mirror has moved from the pinned $XEN_PIN_VERSION to $upstream; using $upstream"
 	fi
-	if [ ! -f "$APTDIR/dl/$file" ] || ! echo "$sha  $APTDIR/dl/$file" | sha256sum -c --quiet 2>/dev/null; then
+	if [ ! -f "$DL/$file" ] || ! echo "$sha  $DL/$file" | sha256sum -c --quiet 2>/dev/null; then
 		info "downloading $dir/$file"
-		curl -fsSL --retry 3 -o "$APTDIR/dl/$file.part" "$MIRROR/$dir/$file" ||
+		curl -fsSL --retry 3 -o "$DL/$file.part" "$MIRROR/$dir/$file" ||
 			die "download of $MIRROR/$dir/$file failed"
-		echo "$sha  $APTDIR/dl/$file.part" | sha256sum -c --quiet ||
+		echo "$sha  $DL/$file.part" | sha256sum -c --quiet ||
 			die "checksum mismatch for $file (index says $sha)"
-		mv "$APTDIR/dl/$file.part" "$APTDIR/dl/$file"
+		mv "$DL/$file.part" "$DL/$file"
 	fi
 	if [ "$upstream" = "$XEN_PIN_VERSION" ] && [ "$sha" != "$XEN_PIN_SHA256" ]; then
 		die "$file has sha256 $sha, the pin says $XEN_PIN_SHA256"
 	fi
-	printf '%s\n' "$file" >"$APTDIR/dl/.done"
+	printf '%s\n' "$file" >"$DL/.xen-done"
 fi
-file=$(cat "$APTDIR/dl/.done")
-tarball=$APTDIR/dl/$file
+file=$(cat "$DL/.xen-done")
+tarball=$DL/$file
 info "tarball: $file"
 [ "${1:-}" != --download-only ] || exit 0
 

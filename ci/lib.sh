@@ -64,3 +64,31 @@ content_hash() {
 		fi
 	done | sha256sum | cut -c1-16
 }
+
+# Private apt configurations for Debian trixie under build/, so that the
+# machine's own apt never sees trixie. private_apt NAME ARCH LINE sets the
+# array APT_OPTS for `apt-get "${APT_OPTS[@]}" ...` on a configuration whose
+# only source is LINE (for example "deb-src URL trixie main"), with ARCH as
+# its architecture, and updates its index once.
+private_apt() {
+	local name=$1 arch=$2 line=$3 dir
+	dir=$BUILD/apt-$name
+	mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial"
+	APT_OPTS=(
+		-o "Dir::Etc::SourceList=$dir/sources.list"
+		-o "Dir::Etc::SourceParts=/dev/null"
+		-o "Dir::State=$dir/state"
+		-o "Dir::Cache=$dir/cache"
+		-o "Dir::State::status=/dev/null"
+		-o "APT::Architecture=$arch"
+		-o "APT::Architectures::=$arch"
+		-o "Acquire::Languages=none"
+		-o "APT::Sandbox::User=root"
+	)
+	if [ ! -f "$dir/.updated" ] || [ "$(cat "$dir/sources.list" 2>/dev/null)" != "$line" ]; then
+		printf '%s\n' "$line" >"$dir/sources.list"
+		apt-get "${APT_OPTS[@]}" update -q >"$dir/update.log" 2>&1 ||
+			{ cat "$dir/update.log" >&2; die "apt-get update failed for '$line'"; }
+		touch "$dir/.updated"
+	fi
+}

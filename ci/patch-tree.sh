@@ -8,10 +8,10 @@ set -euo pipefail
 DEV=$BUILD/xen-dev
 case "${1:-}" in
 init)
-	tarball=$(cat "$BUILD/apt/dl/.done" 2>/dev/null) || die "run ci/fetch-xen.sh first"
+	tarball=$(cat "$BUILD/dl/.xen-done" 2>/dev/null) || die "run ci/fetch-xen.sh first"
 	[ ! -e "$DEV" ] || die "$DEV exists; remove it first (rm -rf build/xen-dev)"
 	mkdir -p "$DEV"
-	tar -C "$DEV" --strip-components=1 -xf "$BUILD/apt/dl/$tarball"
+	tar -C "$DEV" --strip-components=1 -xf "$BUILD/dl/$tarball"
 	cd "$DEV"
 	git init -q && git add -A && git -c user.name=base -c user.email=base@invalid commit -qm base && git tag base
 	shopt -s nullglob

@@ -1,0 +1,79 @@
+# Helpers for the dom0 scenario scripts (installed as /etc/xsr/lib.sh).
+# Every line for the test harness starts with "XSR: ".
+
+say() { echo "XSR: $*"; }
+fail() {
+	say "scenario $SCENARIO FAIL: $*"
+	exit 1
+}
+
+# state_of DOM: the State column of `xl list DOM` (empty if it is gone).
+state_of() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+
+# wait_state DOM STATE SECONDS: wait until DOM's state is exactly STATE.
+wait_state() {
+	local n=$(($3 * 10))
+	while [ "$n" -gt 0 ]; do
+		[ "$(state_of "$1")" = "$2" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	say "$1 not in state $2 after $3s (state: '$(state_of "$1")')"
+	return 1
+}
+
+# wait_gone DOM SECONDS: wait until DOM no longer exists.
+wait_gone() {
+	local n=$(($2 * 10))
+	while [ "$n" -gt 0 ]; do
+		xl domid "$1" >/dev/null 2>&1 || return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	say "$1 still exists after $2s (state: '$(state_of "$1")')"
+	return 1
+}
+
+# free_mb: Xen's free memory in MB.
+free_mb() { xl info | awk -F: '$1 ~ /^free_memory/ { gsub(/ /, "", $2); print $2 }'; }
+
+# follow DOM SUFFIX: copy DOM's console log (xenconsoled --log=guest) to
+# dom0's console as it grows. SUFFIX is -vuart0 for the SBSA vUART.
+follow() {
+	tail -n +1 -F "/var/log/xen/console/guest-$1$2.log" 2>/dev/null &
+	FOLLOWERS="$FOLLOWERS $!"
+}
+stop_following() {
+	sleep 2 # busybox tail -F polls once a second
+	[ -n "$FOLLOWERS" ] && kill $FOLLOWERS 2>/dev/null
+	FOLLOWERS=""
+}
+
+# guest_log DOM SUFFIX: the whole console log of DOM.
+guest_log() { cat "/var/log/xen/console/guest-$1$2.log" 2>/dev/null | tr -d '\r'; }
+
+# log_size DOM SUFFIX: bytes in DOM's console log so far.
+log_size() { stat -c %s "/var/log/xen/console/guest-$1$2.log" 2>/dev/null || echo 0; }
+
+# resume_cycles DOM SUFFIX N: N times, wait for DOM to suspend itself (xl
+# list shows ---ss-), then `xl resume` it. A resumed guest may suspend again
+# before xl list ever shows it running, so progress is checked on its
+# console instead: it must have printed something between two suspends.
+resume_cycles() {
+	local dom=$1 sfx=$2 n=$3 k=1 size=-1 now t0 t1
+	while [ "$k" -le "$n" ]; do
+		wait_state "$dom" ---ss- 120 || return 1
+		now=$(log_size "$dom" "$sfx")
+		if [ "$now" -le "$size" ]; then
+			say "cycle $k: $dom printed nothing since the last xl resume: it did not run"
+			return 1
+		fi
+		size=$now
+		say "cycle $k: xl list shows $dom $(state_of "$dom")"
+		t0=$(date +%s)
+		xl resume "$dom" || { say "cycle $k: xl resume $dom failed"; return 1; }
+		t1=$(date +%s)
+		say "cycle $k: xl resume $dom done ($((t1 - t0))s)"
+		k=$((k + 1))
+	done
+}
