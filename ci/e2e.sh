@@ -4,7 +4,7 @@
 #
 #   ci/e2e.sh [-m MACHINE]... [-s SCENARIO]... [--xen FILE] [--show]
 #
-# MACHINE: virt-gicv3, virt-gicv2 (default: both). SCENARIO: a file name in
+# MACHINE: virt-gicv3, virt-gicv2, zcu102 (default: the two virt ones). SCENARIO: a file name in
 # ci/scenarios/ without .sh (default: boot). One line per machine and scenario:
 #   E2E PASS <machine> <scenario> <seconds>s
 #   E2E FAIL <machine> <scenario> <reason>
@@ -40,18 +40,30 @@ for f in "$XEN_IMAGE" "$DOM0_IMAGE" "$DOM0_INITRD"; do
 done
 command -v "$QEMU" >/dev/null || die "$QEMU not found: run ci/setup.sh"
 
-DOM0_ADDR=0x50000000
-INITRD_ADDR=0x54000000
-
-# machine_args MACHINE: sets QEMU_MACHINE (array) and XEN_CONSOLE for MACHINE.
+# machine_args MACHINE: sets, for MACHINE, QEMU_MACHINE (array), XEN_CONSOLE
+# (Xen's console and machine options), DOM0_ADDR and INITRD_ADDR (where the
+# dom0 kernel and initramfs are loaded) and BASE_DTB (empty: QEMU's own).
 machine_args() {
 	case "$1" in
 	virt-gicv3 | virt-gicv2)
 		QEMU_MACHINE=(-machine "virt,virtualization=on,gic-version=${1#virt-gicv}"
 			-cpu cortex-a57 -smp 2 -m 2048)
 		XEN_CONSOLE="console=dtuart dtuart=/pl011@9000000"
+		DOM0_ADDR=0x50000000
+		INITRD_ADDR=0x54000000
+		BASE_DTB=""
 		;;
-	*) die "unknown machine $1 (known: virt-gicv3, virt-gicv2)" ;;
+	zcu102)
+		# Xilinx ZynqMP (4 x Cortex-A53, GIC-400). The board's own device
+		# tree without the nodes QEMU does not model (the platform
+		# management firmware and the R5 remoteproc), no SMMU, RAM from 0.
+		QEMU_MACHINE=(-machine xlnx-zcu102,virtualization=on -m 2G -audio none)
+		XEN_CONSOLE="console=dtuart dtuart=serial0 iommu=no"
+		DOM0_ADDR=0x20000000
+		INITRD_ADDR=0x24000000
+		BASE_DTB=$BUILD/dom0/zynqmp-zcu102-rev1.0.dtb
+		;;
+	*) die "unknown machine $1 (known: virt-gicv3, virt-gicv2, zcu102)" ;;
 	esac
 }
 
@@ -62,22 +74,30 @@ hexsize() { printf '0x%x' "$(stat -c %s "$1")"; }
 make_dtb() {
 	local m=$1 scn=$2 out=$3
 	machine_args "$m"
-	local base=$BUILD/dtb/$m-qemu.dtb
-	"$QEMU" "${QEMU_MACHINE[@]}" -machine "dumpdtb=$base" -display none -nic none >/dev/null 2>&1 ||
-		die "QEMU could not dump the device tree for $m"
-	cp "$base" "$out"
+	if [ -n "$BASE_DTB" ]; then
+		[ -f "$BASE_DTB" ] || die "$BASE_DTB missing: run 'make dom0'"
+		cp "$BASE_DTB" "$out"
+		fdtput -r "$out" /firmware/zynqmp-firmware 2>/dev/null || true
+		fdtput -r "$out" /remoteproc@ffe00000 2>/dev/null || true
+	else
+		local base=$BUILD/dtb/$m-qemu.dtb
+		"$QEMU" "${QEMU_MACHINE[@]}" -machine "dumpdtb=$base" -display none -nic none >/dev/null 2>&1 ||
+			die "QEMU could not dump the device tree for $m"
+		cp "$base" "$out"
+	fi
 	fdtput -p -t x "$out" /chosen '#address-cells' 2
 	fdtput -t x "$out" /chosen '#size-cells' 2
 	# guest_loglvl=info: the layer's guest-caused messages (suspend, resume)
 	# are shown; they stay rate-limited.
 	fdtput -t s "$out" /chosen xen,xen-bootargs \
 		"$XEN_CONSOLE dom0_mem=512M guest_loglvl=info ${XEN_EXTRA_ARGS:-}"
-	fdtput -p -t s "$out" /chosen/module@50000000 compatible multiboot,kernel multiboot,module
-	fdtput -t x "$out" /chosen/module@50000000 reg 0 $DOM0_ADDR 0 "$(hexsize "$DOM0_IMAGE")"
-	fdtput -t s "$out" /chosen/module@50000000 bootargs \
+	local kmod=/chosen/module@${DOM0_ADDR#0x} imod=/chosen/module@${INITRD_ADDR#0x}
+	fdtput -p -t s "$out" "$kmod" compatible multiboot,kernel multiboot,module
+	fdtput -t x "$out" "$kmod" reg 0 "$DOM0_ADDR" 0 "$(hexsize "$DOM0_IMAGE")"
+	fdtput -t s "$out" "$kmod" bootargs \
 		"console=hvc0 earlycon=xen rdinit=/init quiet loglevel=4 xsr.scenario=$scn"
-	fdtput -p -t s "$out" /chosen/module@54000000 compatible multiboot,ramdisk multiboot,module
-	fdtput -t x "$out" /chosen/module@54000000 reg 0 $INITRD_ADDR 0 "$(hexsize "$DOM0_INITRD")"
+	fdtput -p -t s "$out" "$imod" compatible multiboot,ramdisk multiboot,module
+	fdtput -t x "$out" "$imod" reg 0 "$INITRD_ADDR" 0 "$(hexsize "$DOM0_INITRD")"
 }
 
 # markers_in_order LOG PATTERN...: prints why not, if the patterns do not

@@ -22,6 +22,7 @@ elf=$CARGO_TARGET_DIR/$RUST_TARGET/release/testguest
 [ -f "$elf" ] || die "cargo did not produce $elf"
 
 "${CROSS_COMPILE}objcopy" -O binary "$elf" "$IMG.new"
+chmod 0644 "$IMG.new"
 mv "$IMG.new" "$IMG"
 
 # The arm64 Image magic must be at 0x38, or Xen's loader refuses the image.

@@ -8,7 +8,7 @@
 //! panic-site check of the build.
 
 use crate::layer::{self, Level, Log};
-use crate::vpsci::{self, Resumed};
+use crate::vpsci::{self, GuestDomain, Resumed};
 use crate::xen::{domain, vcpu, XenConsole, XenDomain};
 
 /// Start the Rust suspend layer: check that Xen was built against this
@@ -47,13 +47,15 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
     };
     let rc = vpsci::system_suspend(&mut dom, caller, fid, entry_point, context_id);
     if rc == 0 {
+        // The entry point as decoded for the calling convention.
+        let entry = dom.slot().entry;
         XenConsole.line(
             Level::GuestInfo,
             format_args!(
                 "d{}v{}: PSCI SYSTEM_SUSPEND: suspended, resumes at {:#x}",
                 dom.id(),
                 caller,
-                entry_point
+                entry
             ),
         );
     }

@@ -1,0 +1,145 @@
+//! The guest's command line (`cmdline = "..."` in the xl configuration,
+//! which Xen puts in `/chosen/bootargs`): whitespace-separated words.
+//!
+//! - `mode=suspend` (default) or `mode=refusals`;
+//! - `cycles=N`, 1..=1000, default 10 (only used by `mode=suspend`).
+//!
+//! Other words are ignored; a recognised key with a bad value keeps the
+//! default and is counted in [`Config::bad_words`].
+
+/// Cycles when `cycles=` is absent or invalid.
+pub const DEFAULT_CYCLES: u32 = 10;
+/// Largest accepted `cycles=`.
+pub const MAX_CYCLES: u32 = 1000;
+
+/// What the guest tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// N cycles of SYSTEM_SUSPEND / `xl resume`, checking the entry state.
+    Suspend,
+    /// The refusals (DENIED, INVALID_ADDRESS) and the SMC32 form.
+    Refusals,
+}
+
+impl Mode {
+    /// The name used in bootargs and in the output.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Mode::Suspend => "suspend",
+            Mode::Refusals => "refusals",
+        }
+    }
+}
+
+/// The parsed command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub mode: Mode,
+    pub cycles: u32,
+    /// `mode=` or `cycles=` words whose value was not accepted.
+    pub bad_words: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mode: Mode::Suspend,
+            cycles: DEFAULT_CYCLES,
+            bad_words: 0,
+        }
+    }
+}
+
+/// A decimal number of at most 9 digits, nothing else.
+fn decimal(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 {
+        return None;
+    }
+    s.iter().try_fold(0u32, |acc, &c| {
+        let digit = char::from(c).to_digit(10)?;
+        acc.checked_mul(10)?.checked_add(digit)
+    })
+}
+
+/// Parses `args` (the bootargs bytes, without NUL); never fails.
+pub fn parse(args: &[u8]) -> Config {
+    let mut cfg = Config::default();
+    for word in args
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+    {
+        if let Some(value) = word.strip_prefix(b"mode=") {
+            match value {
+                b"suspend" => cfg.mode = Mode::Suspend,
+                b"refusals" => cfg.mode = Mode::Refusals,
+                _ => cfg.bad_words += 1,
+            }
+        } else if let Some(value) = word.strip_prefix(b"cycles=") {
+            match decimal(value) {
+                Some(n) if (1..=MAX_CYCLES).contains(&n) => cfg.cycles = n,
+                _ => cfg.bad_words += 1,
+            }
+        }
+    }
+    cfg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        assert_eq!(parse(b""), Config::default());
+        assert_eq!(parse(b"   \t "), Config::default());
+        assert_eq!(Config::default().mode, Mode::Suspend);
+        assert_eq!(Config::default().cycles, 10);
+    }
+
+    #[test]
+    fn modes_and_cycles() {
+        let c = parse(b"mode=refusals");
+        assert_eq!((c.mode, c.cycles, c.bad_words), (Mode::Refusals, 10, 0));
+        let c = parse(b"console=hvc0 mode=suspend  cycles=3\n");
+        assert_eq!((c.mode, c.cycles, c.bad_words), (Mode::Suspend, 3, 0));
+        assert_eq!(parse(b"cycles=1").cycles, 1);
+        assert_eq!(parse(b"cycles=1000").cycles, 1000);
+        // The last word wins.
+        assert_eq!(parse(b"mode=refusals mode=suspend").mode, Mode::Suspend);
+    }
+
+    #[test]
+    fn bad_values_keep_the_default() {
+        for bad in [
+            &b"cycles=0"[..],
+            b"cycles=1001",
+            b"cycles=",
+            b"cycles=-1",
+            b"cycles=+5",
+            b"cycles=12a",
+            b"cycles=99999999999999999999",
+            b"mode=",
+            b"mode=Suspend",
+            b"mode=suspendx",
+        ] {
+            let c = parse(bad);
+            assert_eq!(
+                (c.mode, c.cycles, c.bad_words),
+                (Mode::Suspend, 10, 1),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_words_are_ignored() {
+        let c = parse(b"modes=refusals xcycles=5 mode cycles \xff\xfe");
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(Mode::Suspend.name(), "suspend");
+        assert_eq!(Mode::Refusals.name(), "refusals");
+    }
+}

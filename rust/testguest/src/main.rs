@@ -1,0 +1,103 @@
+//! # testguest: a bare-metal arm64 Xen domU that tests PSCI SYSTEM_SUSPEND
+//!
+//! A raw arm64 Image (no_std, no heap) that Xen boots as a 64-bit EL1 domU
+//! and that checks, from inside the guest, what the suspend layer does:
+//!
+//! - common: PSCI_VERSION is 1.1; PSCI_FEATURES reports SYSTEM_SUSPEND
+//!   (SMC32 and SMC64) as supported;
+//! - `mode=suspend` (1 vCPU): N cycles of SYSTEM_SUSPEND (SMC64); after
+//!   each `xl resume` it checks that it restarted at its entry point with
+//!   the context id in x0, the MMU and caches off, DAIF all masked, at EL1h,
+//!   with TTBR0/TTBR1/TCR zero, and that its memory (a 64 KB pattern and
+//!   its counters) survived;
+//! - `mode=refusals` (2 vCPUs, vCPU1 offline at boot): DENIED while vCPU1
+//!   is online (started with CPU_ON), INVALID_ADDRESS for an entry point
+//!   with bit 0 set or outside RAM, then a SMC32 SYSTEM_SUSPEND with garbage
+//!   in the upper halves of x1/x2, which must suspend and resume with the
+//!   upper halves ignored and the same entry state.
+//!
+//! Driven by `xl create` with:
+//!
+//! ```text
+//! kernel = "testguest.img"      # ci/testguest.sh builds it
+//! memory = 16
+//! vcpus = 1                     # 2 for mode=refusals
+//! vuart = "sbsa_uart"
+//! cmdline = "mode=suspend cycles=10"   # or "mode=refusals"
+//! ```
+//!
+//! Every line it prints starts with `TG: ` and goes to the SBSA vUART,
+//! which xenconsoled logs (the guest's vuart log). Each successful suspend
+//! is announced by `TG: waiting for xl resume`; `xl resume` wakes the
+//! guest. The last lines are exactly one `TG: RESULT PASS...` or
+//! `TG: RESULT FAIL <first failure>`, then `TG: system_off` and PSCI
+//! SYSTEM_OFF. A panic or an exception also ends in `TG: RESULT FAIL ...`
+//! and SYSTEM_OFF, never in a hang.
+//!
+//! Layout: boot.rs (Image header, entry points, MMU, vectors), psci.rs,
+//! uart.rs (output), modes.rs (the tests); the FDT walk and the bootargs
+//! parser are in the library (lib.rs), tested on the host by `cargo test`.
+
+#![cfg_attr(target_os = "none", no_std)]
+#![cfg_attr(target_os = "none", no_main)]
+#![deny(
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks,
+    clippy::missing_safety_doc
+)]
+
+#[cfg(target_os = "none")]
+#[macro_use]
+mod uart;
+
+#[cfg(target_os = "none")]
+mod boot;
+#[cfg(target_os = "none")]
+mod modes;
+#[cfg(target_os = "none")]
+mod psci;
+
+#[cfg(target_os = "none")]
+use core::cell::UnsafeCell;
+
+/// A static the guest accesses through raw pointers only. Each user
+/// documents why its accesses cannot race (in practice: vCPU0 only).
+#[cfg(target_os = "none")]
+pub struct Global<T>(UnsafeCell<T>);
+
+// SAFETY: Global hands out raw pointers only; every dereference is an
+// unsafe block of its own that justifies the absence of data races.
+#[cfg(target_os = "none")]
+unsafe impl<T: Send> Sync for Global<T> {}
+
+#[cfg(target_os = "none")]
+impl<T> Global<T> {
+    pub const fn new(value: T) -> Self {
+        Global(UnsafeCell::new(value))
+    }
+
+    pub const fn get(&self) -> *mut T {
+        self.0.get()
+    }
+}
+
+#[cfg(target_os = "none")]
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    use core::sync::atomic::{AtomicBool, Ordering};
+    static PANICKING: AtomicBool = AtomicBool::new(false);
+    if PANICKING.swap(true, Ordering::Relaxed) {
+        // A panic while reporting one: just power off.
+        psci::system_off();
+        boot::halt()
+    }
+    match info.location() {
+        Some(l) => modes::abort(format_args!("panic {}:{}", l.file(), l.line())),
+        None => modes::abort(format_args!("panic")),
+    }
+}
+
+/// The guest only runs on aarch64-unknown-none-softfloat (see
+/// ci/testguest.sh); the host build is an empty stub.
+#[cfg(not(target_os = "none"))]
+fn main() {}

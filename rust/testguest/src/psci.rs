@@ -1,0 +1,98 @@
+//! PSCI calls through the HVC conduit (SMCCC: function id in w0, arguments
+//! in x1..x3, result in x0; x0..x17 may be clobbered).
+
+use core::arch::asm;
+
+pub const PSCI_VERSION: u32 = 0x8400_0000;
+pub const CPU_OFF: u32 = 0x8400_0002;
+pub const CPU_ON_64: u32 = 0xC400_0003;
+pub const AFFINITY_INFO_64: u32 = 0xC400_0004;
+pub const SYSTEM_OFF: u32 = 0x8400_0008;
+pub const PSCI_FEATURES: u32 = 0x8400_000A;
+pub const SYSTEM_SUSPEND_32: u32 = 0x8400_000E;
+pub const SYSTEM_SUSPEND_64: u32 = 0xC400_000E;
+
+// The return codes; not all of them are expected anywhere, the table is
+// complete for reference.
+#[allow(dead_code)]
+pub const SUCCESS: i32 = 0;
+#[allow(dead_code)]
+pub const NOT_SUPPORTED: i32 = -1;
+#[allow(dead_code)]
+pub const INVALID_PARAMETERS: i32 = -2;
+pub const DENIED: i32 = -3;
+#[allow(dead_code)]
+pub const ALREADY_ON: i32 = -4;
+pub const INVALID_ADDRESS: i32 = -9;
+
+/// AFFINITY_INFO: the target is off.
+pub const AFFINITY_OFF: i32 = 1;
+
+/// Raw call: `fid` in x0, `a1..a3` in x1..x3; returns x0 as the caller sees
+/// it when (if) the call returns.
+pub fn call(fid: u32, a1: u64, a2: u64, a3: u64) -> u64 {
+    let mut x0 = u64::from(fid);
+    // SAFETY: HVC #0 traps to Xen, which implements the PSCI calls of this
+    // module and touches no guest memory for them; all registers the SMCCC
+    // lets the callee change are declared clobbered. A successful
+    // SYSTEM_SUSPEND or CPU_OFF does not come back here at all: execution
+    // resumes at an entry point of boot.rs on a fresh stack, so the state
+    // of this frame no longer matters.
+    unsafe {
+        asm!(
+            "hvc #0",
+            inout("x0") x0,
+            inout("x1") a1 => _,
+            inout("x2") a2 => _,
+            inout("x3") a3 => _,
+            out("x4") _, out("x5") _, out("x6") _, out("x7") _,
+            out("x8") _, out("x9") _, out("x10") _, out("x11") _,
+            out("x12") _, out("x13") _, out("x14") _, out("x15") _,
+            out("x16") _, out("x17") _,
+            options(nostack),
+        );
+    }
+    x0
+}
+
+/// A PSCI return code: an int32 in w0.
+fn code(x0: u64) -> i32 {
+    x0 as u32 as i32
+}
+
+/// PSCI_VERSION: major << 16 | minor.
+pub fn version() -> u32 {
+    call(PSCI_VERSION, 0, 0, 0) as u32
+}
+
+/// PSCI_FEATURES(`fid`).
+pub fn features(fid: u32) -> i32 {
+    code(call(PSCI_FEATURES, u64::from(fid), 0, 0))
+}
+
+/// CPU_ON (SMC64) of the vCPU with MPIDR affinity `target`.
+pub fn cpu_on(target: u64, entry: u64, context: u64) -> i32 {
+    code(call(CPU_ON_64, target, entry, context))
+}
+
+/// CPU_OFF of the calling vCPU: returns only on failure.
+pub fn cpu_off() -> i32 {
+    code(call(CPU_OFF, 0, 0, 0))
+}
+
+/// AFFINITY_INFO (SMC64): 0 ON, 1 OFF, 2 ON_PENDING, or an error.
+pub fn affinity_info(target: u64, level: u64) -> i32 {
+    code(call(AFFINITY_INFO_64, target, level, 0))
+}
+
+/// SYSTEM_SUSPEND with function id `fid` (SMC32 or SMC64): returns only on
+/// failure; on success the guest later restarts at `entry` with `context`
+/// in x0.
+pub fn system_suspend(fid: u32, entry: u64, context: u64) -> i32 {
+    code(call(fid, entry, context, 0))
+}
+
+/// SYSTEM_OFF: returns only on failure.
+pub fn system_off() -> i32 {
+    code(call(SYSTEM_OFF, 0, 0, 0))
+}
