@@ -17,8 +17,10 @@ RUST_TARGET := aarch64-unknown-none-softfloat
 # The environment Xen's make gives cargo, for cargo commands run from here.
 XEN_CARGO_ENV := XSR_XEN_CFLAGS_FILE=$(XEN_TREE)/arch/arm/rust/bindgen-cflags \
 	XSR_XEN_OBJTREE=$(XEN_TREE)
-MACHINES ?= virt-gicv3 virt-gicv2
-SCENARIOS ?= boot
+MACHINES ?= virt-gicv3 virt-gicv2 zcu102
+SCENARIOS ?= boot guest-suspend-baremetal guest-refusals guest-suspend-linux
+TESTGUEST := rust/testguest
+TESTGUEST_TARGET := $(BUILD)/testguest/target
 
 .PHONY: all demo test setup xen-src xen dom0 e2e fmt-check clippy host-test negative \
 	header header-check lib-check patch-check patch-tree patches clean distclean
@@ -52,12 +54,15 @@ e2e: xen dom0
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
 
 fmt-check:
-	@printf '\n==> cargo fmt --check\n'
+	@printf '\n==> cargo fmt --check (library and test guest)\n'
 	@cargo fmt --all -- --check
+	@cd $(TESTGUEST) && cargo fmt --all -- --check
 
 host-test:
-	@printf '\n==> cargo test (host, no Xen tree)\n'
-	@cargo test --quiet 2>&1 | tail -n 25; test $${PIPESTATUS[0]} -eq 0
+	@printf '\n==> cargo test: the test guest'"'"'s parsers (host)\n'
+	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
+	@printf '\n==> cargo test: the library (host, no Xen tree)\n'
+	@cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
 
 # Regenerate include/xen_suspend.h from rust/src/{abi,ffi}.rs.
 header:
@@ -74,6 +79,8 @@ clippy: xen
 	@cargo clippy --quiet --all-targets -- -D warnings
 	@$(XEN_CARGO_ENV) cargo clippy --quiet --release --lib --target $(RUST_TARGET) \
 		--target-dir $(XEN_TREE)/arch/arm/rust/target -- -D warnings
+	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --release \
+		--target $(RUST_TARGET) -- -D warnings
 
 lib-check: xen
 	@bash ci/check-lib.sh --selftest
@@ -87,8 +94,8 @@ negative: setup
 	@bash ci/check-negative.sh
 
 test: setup fmt-check host-test header-check patch-check negative xen clippy lib-check dom0
-	@printf '\n==> end-to-end: boot smoke test on %s\n' "$(MACHINES)"
-	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) -s boot
+	@printf '\n==> end-to-end: %s on %s\n' "$(SCENARIOS)" "$(MACHINES)"
+	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
 	@printf '\nALL TESTS PASSED\n'
 
 # A git tree of Xen with the patch series as commits (build/xen-dev), for

@@ -3,19 +3,29 @@
 # user would check in the serial log.
 #
 #   ci/e2e.sh [-m MACHINE]... [-s SCENARIO]... [--xen FILE] [--show]
+#             [--guest-cfg FILE [--guest-file FILE]...]
 #
 # MACHINE: virt-gicv3, virt-gicv2, zcu102 (default: the two virt ones). SCENARIO: a file name in
 # ci/scenarios/ without .sh (default: boot). One line per machine and scenario:
 #   E2E PASS <machine> <scenario> <seconds>s
 #   E2E FAIL <machine> <scenario> <reason>
 # Serial logs are kept in build/logs/<machine>-<scenario>.log; the tail of a
-# failing one is printed; --show streams the serial console while it runs.
+# failing one is printed; --show streams the serial console while it runs
+# (only the lines matching the regular expression SHOW_FILTER, if set).
+#
+# Your own guest: --guest-cfg FILE (an xl configuration) and --guest-file FILE
+# (its kernel, ramdisk...) go into dom0 as /etc/xsr/custom/<basename>, so the
+# configuration must name them by that path. The scenario is then "custom":
+# the guest is created, its consoles are copied into the serial log, and it
+# is resumed with `xl resume` whenever it suspends, until it goes away.
 # Exit status: 0 when every pair passed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 machines=()
 scenarios=()
+guest_cfgs=()
+guest_files=()
 SHOW=0
 XEN_IMAGE=${XEN_IMAGE:-$BUILD/xen/xen/xen}
 while [ $# -gt 0 ]; do
@@ -24,11 +34,28 @@ while [ $# -gt 0 ]; do
 	-s) scenarios+=("$2"); shift 2 ;;
 	--xen) XEN_IMAGE=$2; shift 2 ;;
 	--show) SHOW=1; shift ;;
-	-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+	--guest-cfg) guest_cfgs+=("$2"); shift 2 ;;
+	--guest-file) guest_files+=("$2"); shift 2 ;;
+	-h|--help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) die "unknown argument $1 (see ci/e2e.sh --help)" ;;
 	esac
 done
 [ ${#machines[@]} -gt 0 ] || machines=(virt-gicv3 virt-gicv2)
+if [ ${#guest_cfgs[@]} -gt 0 ]; then
+	# The user's guest goes into dom0's image; dom0.sh rebuilds it.
+	custom=$BUILD/dom0/extra/etc/xsr/custom
+	rm -rf "$custom"
+	mkdir -p "$custom"
+	for f in "${guest_cfgs[@]}" ${guest_files[@]+"${guest_files[@]}"}; do
+		[ -f "$f" ] || die "$f not found"
+		cp "$f" "$custom/"
+	done
+	bash "$TOP/ci/dom0.sh" >/dev/null
+	[ ${#scenarios[@]} -gt 0 ] || scenarios=(custom)
+elif [ -d "$BUILD/dom0/extra/etc/xsr/custom" ]; then
+	rm -rf "$BUILD/dom0/extra/etc/xsr/custom"
+	bash "$TOP/ci/dom0.sh" >/dev/null
+fi
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(boot)
 
 DOM0_IMAGE=$BUILD/dom0/Image
@@ -137,7 +164,8 @@ run_one() {
 	local qpid=$!
 	if [ "$SHOW" = 1 ]; then
 		# tail exits once QEMU has, after printing everything.
-		tail -n +1 -F --pid=$qpid "$log" 2>/dev/null | tr -d '\r' | sed -u 's/^/  | /'
+		tail -n +1 -F --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
+			grep --line-buffered -aE -- "${SHOW_FILTER:-.}" | sed -u 's/^/  | /'
 	fi
 	wait $qpid || rc=$?
 	end=$(date +%s)

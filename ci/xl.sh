@@ -37,7 +37,7 @@ if [ ! -f "$OUT/sysroot/.done" ]; then
 	touch "$OUT/sysroot/.done"
 fi
 
-rm -rf "$OUT/obj" "$OUT/inc" "$OUT/lib"
+rm -rf "$OUT/obj" "$OUT/inc" "$OUT/lib" "$OUT/build.log"
 mkdir -p "$OUT/obj" "$OUT/inc" "$OUT/lib"
 # What configure would put in tools/config.h, with Debian's paths.
 cat >"$OUT/inc/config.h" <<'H'
@@ -60,14 +60,14 @@ for src in "$TREE"/tools/xl/*.c; do
 	n=$((n + 1))
 done
 libdir=$ROOT/usr/lib/aarch64-linux-gnu
-for l in xenlight xlutil xentoollog yajl; do
+for l in xenlight xlutil xentoollog xenstore yajl; do
 	so=$(find "$libdir" -maxdepth 1 -name "lib$l.so.*" | sort | head -n 1)
 	[ -n "$so" ] || die "lib$l.so.* missing from the trixie arm64 root"
 	ln -sf "$so" "$OUT/lib/lib$l.so"
 done
 # The libraries' own dependencies are resolved at run time in dom0.
 "${CROSS_COMPILE}gcc" -o "$OUT/xl.new" "$OUT"/obj/*.o -L"$OUT/lib" \
-	-lxlutil -lxenlight -lxentoollog -lyajl -Wl,--allow-shlib-undefined 2>>"$OUT/build.log" ||
+	-lxlutil -lxenlight -lxentoollog -lxenstore -lyajl -Wl,--allow-shlib-undefined 2>>"$OUT/build.log" ||
 	{ tail -n 20 "$OUT/build.log" >&2; die "linking xl failed"; }
 mv "$OUT/xl.new" "$OUT/xl"
 echo "$stamp" >"$OUT/xl.stamp"

@@ -3,6 +3,11 @@
 
 say() { echo "XSR: $*"; }
 fail() {
+	local f
+	# What xl's monitor of each domain saw, for the diagnosis.
+	for f in /var/log/xen/xl-*.log; do
+		[ -f "$f" ] && sed "s|^|XSR: $f: |" "$f"
+	done
 	say "scenario $SCENARIO FAIL: $*"
 	exit 1
 }
