@@ -210,7 +210,7 @@ fn xen_bindings(out: &Path) {
         .allowlist_function("domain_shutdown")
         .allowlist_function("xsr_helper_.*")
         .allowlist_type("vcpu_guest_context")
-        .allowlist_var("EINVAL|ENOSYS|ENOENT")
+        .allowlist_var("EIO|ENOMEM|EBUSY|ENODEV|EINVAL|ENOSYS|ENOENT|ETIMEDOUT")
         .allowlist_var("SHUTDOWN_suspend|VGCF_online")
         .allowlist_var("PSR_(THUMB|FIQ_MASK|IRQ_MASK|ABT_MASK|DBG_MASK|MODE_EL1h|MODE_SVC|Z)")
         .allowlist_var("XENLOG_(ERR|WARNING|INFO|GUEST)")

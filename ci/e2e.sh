@@ -127,6 +127,23 @@ make_dtb() {
 	fdtput -t x "$out" "$imod" reg 0 "$INITRD_ADDR" 0 "$(hexsize "$DOM0_INITRD")"
 }
 
+# type_on_markers LOG QEMU_PID FD REGEX=TEXT...: while QEMU runs, type each
+# TEXT (and a newline) into the serial input FD once LOG has a line matching
+# its REGEX, in the order given.
+type_on_markers() {
+	local log=$1 qpid=$2 fd=$3 entry
+	shift 3
+	for entry in "$@"; do
+		local re=${entry%%=*} text=${entry#*=}
+		until tr -d '\r' <"$log" | grep -qaE -- "$re"; do
+			kill -0 "$qpid" 2>/dev/null || return 0
+			sleep 0.5
+		done
+		sleep 0.5
+		printf '%s\r' "$text" >&"$fd"
+	done
+}
+
 # markers_in_order LOG PATTERN...: prints why not, if the patterns do not
 # all appear in LOG in this order.
 markers_in_order() {
@@ -147,27 +164,44 @@ run_one() {
 	local m=$1 scn=$2
 	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
 	local SCN_DOM0=$scn SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=()
+	local SCN_XEN_ARGS="" SCN_TYPE=()
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
 	. "$f"
-	make_dtb "$m" "$SCN_DOM0" "$dtb"
+	XEN_EXTRA_ARGS="${XEN_EXTRA_ARGS:-} $SCN_XEN_ARGS" make_dtb "$m" "$SCN_DOM0" "$dtb"
 	machine_args "$m"
 	local start end rc=0
 	start=$(date +%s)
 	: >"$log"
+	# Serial input comes from a FIFO that this script holds open (so that
+	# QEMU's open never blocks); SCN_TYPE entries "REGEX=TEXT" type TEXT and
+	# a newline once the serial log shows a line matching REGEX.
+	local fifo=$log.in
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	exec {infd}<>"$fifo"
 	timeout -k 5 "$SCN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" \
-		-display none -monitor none -serial "file:$log" -nic none -no-reboot \
+		-display none -monitor none -nic none -no-reboot \
+		-chardev "file,id=serial0,path=$log,input-path=$fifo" -serial chardev:serial0 \
 		-kernel "$XEN_IMAGE" -dtb "$dtb" \
 		-device "loader,file=$DOM0_IMAGE,addr=$DOM0_ADDR,force-raw=on" \
 		-device "loader,file=$DOM0_INITRD,addr=$INITRD_ADDR,force-raw=on" \
 		</dev/null >"$log.qemu" 2>&1 &
 	local qpid=$!
+	local typer=""
+	if [ ${#SCN_TYPE[@]} -gt 0 ]; then
+		type_on_markers "$log" "$qpid" "$infd" "${SCN_TYPE[@]}" &
+		typer=$!
+	fi
 	if [ "$SHOW" = 1 ]; then
 		# tail exits once QEMU has, after printing everything.
 		tail -n +1 -F --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
 			grep --line-buffered -aE -- "${SHOW_FILTER:-.}" | sed -u 's/^/  | /'
 	fi
 	wait $qpid || rc=$?
+	[ -z "$typer" ] || kill "$typer" 2>/dev/null || true
+	exec {infd}>&-
+	rm -f "$fifo"
 	end=$(date +%s)
 	local reason=""
 	if [ $rc = 124 ] || [ $rc = 137 ]; then

@@ -17,7 +17,7 @@ struct vcpu;
 /**
  * Version of the interface described by `include/xen_suspend.h`.
  */
-#define XSR_ABI_VERSION 2
+#define XSR_ABI_VERSION 3
 
 /**
  * Where a domain resumes after a PSCI SYSTEM_SUSPEND (C name
@@ -85,5 +85,69 @@ int32_t xsr_vpsci_system_suspend(struct vcpu *v,
  * `d` must be the domain of the current vCPU.
  */
 int32_t xsr_vpsci_features(struct domain *d, uint32_t fid);
+
+/**
+ * Boot: register the host's GICv2 with the suspend layer, which allocates
+ * its context now. `dbase` maps GICD (4 kB), `cbase` GICC (8 kB, from the
+ * base Xen uses). Returns 0, -ENOMEM or -EINVAL.
+ *
+ * # Safety
+ *
+ * Both mappings stay valid for Xen's lifetime.
+ */
+int32_t xsr_gicv2_init(void *dbase, void *cbase);
+
+/**
+ * Boot: register the host's GICv3 with the suspend layer, which allocates
+ * its context now. `dbase` maps GICD (64 kB); the redistributors of CPUs
+ * 0 to `nr_cpus` - 1 are found with xsr_helper_gicv3_rdist_base(). Returns
+ * 0, -ENOMEM or -EINVAL.
+ *
+ * # Safety
+ *
+ * The mapping stays valid for Xen's lifetime.
+ */
+int32_t xsr_gicv3_init(void *dbase, uint32_t nr_cpus);
+
+/**
+ * gic_hw_operations.suspend: save the state of the distributor, the boot
+ * CPU's interface (and every redistributor, GICv3) and leave them disabled.
+ * Interrupts off, boot CPU. 0, -ETIMEDOUT (a handshake never completed;
+ * the GIC is left as it was), -ENODEV or -EBUSY.
+ */
+int32_t xsr_gic_suspend(void);
+
+/**
+ * gic_hw_operations.resume: restore what xsr_gic_suspend() saved.
+ * Interrupts off, boot CPU. 0 or -errno.
+ */
+int32_t xsr_gic_resume(void);
+
+/**
+ * Allocate what the GIC self-test needs (a second context). Interrupts
+ * on. 0, -ENOMEM or -ENODEV.
+ */
+int32_t xsr_gic_selftest_prepare(void);
+
+/**
+ * The GIC self-test, on CPU0 with interrupts off and every other CPU
+ * stopped: timers off, save, reset as a power loss would, restore, save
+ * again and compare, restore, timers on. Reports on the console; 0 when
+ * the state read back equals what was saved, else -errno.
+ */
+int32_t xsr_gic_selftest(void);
+
+/**
+ * time_suspend(): turn off the boot CPU's EL2 physical (CNTP) and
+ * hypervisor (CNTHP) timers, so that no timer interrupt can fire in the
+ * suspend window. Interrupts off.
+ */
+void xsr_time_suspend(void);
+
+/**
+ * time_resume(): raise TIMER_SOFTIRQ so that Xen programs its next
+ * deadline again. Interrupts off.
+ */
+void xsr_time_resume(void);
 
 #endif  /* XEN_SUSPEND_H */

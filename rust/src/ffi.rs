@@ -7,9 +7,12 @@
 //! panic on a guest's input: the logic is checked by the host tests and the
 //! panic-site check of the build.
 
+use core::ffi::c_void;
+
 use crate::layer::{self, Level, Log};
+use crate::timer::{self, SysTimer};
 use crate::vpsci::{self, GuestDomain, Resumed};
-use crate::xen::{domain, vcpu, XenConsole, XenDomain};
+use crate::xen::{domain, gic, vcpu, XenConsole, XenDomain};
 
 /// Start the Rust suspend layer: check that Xen was built against this
 /// library's header (pass `XSR_ABI_VERSION`) and announce the layer on the
@@ -122,4 +125,102 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
             ),
         ),
     }
+}
+
+/// Boot: register the host's GICv2 with the suspend layer, which allocates
+/// its context now. `dbase` maps GICD (4 kB), `cbase` GICC (8 kB, from the
+/// base Xen uses). Returns 0, -ENOMEM or -EINVAL.
+///
+/// # Safety
+///
+/// Both mappings stay valid for Xen's lifetime.
+#[no_mangle]
+pub unsafe extern "C" fn xsr_gicv2_init(dbase: *mut c_void, cbase: *mut c_void) -> i32 {
+    // SAFETY: this function's contract.
+    unsafe { gic::init_v2(dbase.cast(), cbase.cast()) }
+}
+
+/// Boot: register the host's GICv3 with the suspend layer, which allocates
+/// its context now. `dbase` maps GICD (64 kB); the redistributors of CPUs
+/// 0 to `nr_cpus` - 1 are found with xsr_helper_gicv3_rdist_base(). Returns
+/// 0, -ENOMEM or -EINVAL.
+///
+/// # Safety
+///
+/// The mapping stays valid for Xen's lifetime.
+#[no_mangle]
+pub unsafe extern "C" fn xsr_gicv3_init(dbase: *mut c_void, nr_cpus: u32) -> i32 {
+    // SAFETY: this function's contract.
+    unsafe { gic::init_v3(dbase.cast(), nr_cpus) }
+}
+
+/// gic_hw_operations.suspend: save the state of the distributor, the boot
+/// CPU's interface (and every redistributor, GICv3) and leave them disabled.
+/// Interrupts off, boot CPU. 0, -ETIMEDOUT (a handshake never completed;
+/// the GIC is left as it was), -ENODEV or -EBUSY.
+#[no_mangle]
+pub extern "C" fn xsr_gic_suspend() -> i32 {
+    gic::suspend()
+}
+
+/// gic_hw_operations.resume: restore what xsr_gic_suspend() saved.
+/// Interrupts off, boot CPU. 0 or -errno.
+#[no_mangle]
+pub extern "C" fn xsr_gic_resume() -> i32 {
+    gic::resume()
+}
+
+/// Allocate what the GIC self-test needs (a second context). Interrupts
+/// on. 0, -ENOMEM or -ENODEV.
+#[no_mangle]
+pub extern "C" fn xsr_gic_selftest_prepare() -> i32 {
+    gic::selftest_prepare()
+}
+
+/// The GIC self-test, on CPU0 with interrupts off and every other CPU
+/// stopped: timers off, save, reset as a power loss would, restore, save
+/// again and compare, restore, timers on. Reports on the console; 0 when
+/// the state read back equals what was saved, else -errno.
+#[no_mangle]
+pub extern "C" fn xsr_gic_selftest() -> i32 {
+    let report = match gic::selftest() {
+        Ok(r) => r,
+        Err(errno) => return errno,
+    };
+    let head = format_args!(
+        "xen-suspend: GIC self-test: {}, {} lines, {} redistributors",
+        report.version, report.lines, report.rdists
+    );
+    match report.result {
+        Ok(stopped) => {
+            XenConsole.line(
+                Level::Info,
+                format_args!(
+                    "{head}: timers off (CNTP_CTL {:#x}, CNTHP_CTL {:#x} before), saved, reset, \
+                     restored; the state reads back as saved",
+                    stopped.cntp_ctl, stopped.cnthp_ctl
+                ),
+            );
+            0
+        }
+        Err(e) => {
+            XenConsole.line(Level::Warning, format_args!("{head}: FAILED: {e:?}"));
+            gic::selftest_errno(e)
+        }
+    }
+}
+
+/// time_suspend(): turn off the boot CPU's EL2 physical (CNTP) and
+/// hypervisor (CNTHP) timers, so that no timer interrupt can fire in the
+/// suspend window. Interrupts off.
+#[no_mangle]
+pub extern "C" fn xsr_time_suspend() {
+    let _ = timer::suspend(&mut SysTimer);
+}
+
+/// time_resume(): raise TIMER_SOFTIRQ so that Xen programs its next
+/// deadline again. Interrupts off.
+#[no_mangle]
+pub extern "C" fn xsr_time_resume() {
+    timer::resume(crate::xen::raise_timer_softirq);
 }

@@ -19,8 +19,12 @@
 pub mod abi;
 pub mod errno;
 pub mod fmtbuf;
+pub mod gic;
+pub mod gicpm;
+pub mod global;
 pub mod layer;
 pub mod psci;
+pub mod timer;
 pub mod vpsci;
 
 #[cfg(target_os = "none")]

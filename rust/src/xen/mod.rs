@@ -7,6 +7,7 @@ use core::fmt::{self, Write};
 use crate::fmtbuf::FmtBuf;
 use crate::layer::{Level, Log};
 
+pub mod gic;
 mod xendomain;
 /// Xen's `struct domain` and `struct vcpu`, opaque: Rust only passes
 /// pointers to them back to Xen.
@@ -34,8 +35,22 @@ mod sys {
 }
 
 // Xen's values must match the ones the portable code uses.
-const _: () = assert!(sys::EINVAL as i32 == crate::errno::EINVAL);
-const _: () = assert!(sys::ENOSYS as i32 == crate::errno::ENOSYS);
+const _: () = {
+    use crate::errno;
+    assert!(sys::EIO as i32 == errno::EIO);
+    assert!(sys::ENOMEM as i32 == errno::ENOMEM);
+    assert!(sys::EBUSY as i32 == errno::EBUSY);
+    assert!(sys::ENODEV as i32 == errno::ENODEV);
+    assert!(sys::EINVAL as i32 == errno::EINVAL);
+    assert!(sys::ENOSYS as i32 == errno::ENOSYS);
+    assert!(sys::ETIMEDOUT as i32 == errno::ETIMEDOUT);
+};
+
+/// raise_softirq(TIMER_SOFTIRQ) on this CPU: Xen's timers get reprogrammed.
+pub fn raise_timer_softirq() {
+    // SAFETY: a C helper without arguments or preconditions.
+    unsafe { sys::xsr_helper_raise_timer_softirq() }
+}
 const _: () = {
     use crate::psci::psr;
     assert!(sys::PSR_THUMB == psr::THUMB);
