@@ -10,7 +10,10 @@
 # 1. no FP/SIMD instruction or register (Xen runs with -mgeneral-regs-only and
 #    does not save the guest's FP state around its own code);
 # 2. no undefined symbol outside ci/xen-symbols.allow;
-# 3. the code size is printed.
+# 3. the code size is printed;
+# 4. panic call sites: their number is printed and may not exceed
+#    ci/panic-sites.max, and none may be reachable from the functions a guest
+#    can trigger (vPSCI and resume: GUEST_ENTRIES below).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 OBJDUMP=${CROSS_COMPILE}objdump
@@ -28,6 +31,53 @@ fp_simd_lines() {
 # undefined_symbols LIB: sorted unique names of undefined symbols.
 undefined_symbols() {
 	"$READELF" -sW "$1" 2>/dev/null | awk '$7 == "UND" && $8 != "" { print $8 }' | sort -u
+}
+
+# Functions a guest reaches through a trap or the toolstack through a
+# hypercall: no panic may be reachable from them.
+GUEST_ENTRIES="xsr_vpsci_system_suspend xsr_vpsci_features arch_domain_resume"
+
+# panic_report OBJECTS...: prints "sites N" (call sites of panic functions),
+# then "reachable ENTRY -> ... -> PANIC" for each guest entry that can reach
+# one, from the disassembly's direct calls and branches (the library has no
+# indirect calls on these paths: it is all static dispatch).
+panic_report() {
+	"$OBJDUMP" -d --no-show-raw-insn -C "$@" 2>/dev/null | awk -v entries="$GUEST_ENTRIES" '
+	function is_panic(f) {
+		return f ~ /panic|unwrap_failed|expect_failed|slice_(start|end)_index|slice_index_order_fail|index_len_fail|rust_begin_unwind/
+	}
+	/^[0-9a-f]+ <.*>:$/ {
+		fn = $0; sub(/^[0-9a-f]+ </, "", fn); sub(/>:$/, "", fn); next
+	}
+	/\t(bl|b|b\.[a-z]+|cbn?z|tbn?z)\t/ && /</ {
+		t = $0; sub(/.*</, "", t); sub(/>.*/, "", t); sub(/\+0x[0-9a-f]+$/, "", t)
+		if (t == fn) next
+		if (!((fn, t) in edge)) { edge[fn, t] = 1; succ[fn] = succ[fn] SUBSEP t }
+		if (is_panic(t) && !is_panic(fn)) sites++
+	}
+	END {
+		print "sites", sites + 0
+		n = split(entries, e, " ")
+		for (i = 1; i <= n; i++) {
+			delete seen; delete from
+			head = 0; tail = 0; q[tail++] = e[i]; seen[e[i]] = 1; found = ""
+			while (head < tail && found == "") {
+				f = q[head++]
+				m = split(succ[f], s, SUBSEP)
+				for (j = 2; j <= m; j++) {
+					t = s[j]
+					if (t in seen) continue
+					seen[t] = 1; from[t] = f; q[tail++] = t
+					if (is_panic(t)) { found = t; break }
+				}
+			}
+			if (found != "") {
+				path = found; f = found
+				while (f in from) { f = from[f]; path = f " -> " path }
+				print "reachable", path
+			}
+		}
+	}'
 }
 
 # unresolved_symbols OBJECTS...: undefined in one object, defined in none.
@@ -82,6 +132,25 @@ check() {
 	local text
 	text=$("$SIZE" -t "$@" | awk '$6 == "(TOTALS)" { printf "text+rodata %d, data %d, bss %d bytes", $1, $2, $3 }')
 	info "code size linked into Xen: $text ($# objects)"
+	local report sites max reach
+	report=$(panic_report "$@")
+	sites=$(awk '$1 == "sites" { print $2 }' <<<"$report")
+	max=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/ci/panic-sites.max" 2>/dev/null | head -n 1)
+	reach=$(sed -n 's/^reachable //p' <<<"$report")
+	info "panic call sites in the linked library: $sites (at most ${max:-?} allowed)"
+	if [ -n "$reach" ]; then
+		echo "FAIL: a panic is reachable from a guest-triggered entry point:"
+		sed 's/^/    /' <<<"$reach"
+		bad=1
+	else
+		info "no panic reachable from: $GUEST_ENTRIES"
+	fi
+	if [ -z "$max" ] || [ "$sites" -gt "$max" ]; then
+		echo "FAIL: $sites panic call sites, more than ci/panic-sites.max (${max:-missing}): the count may only go down"
+		bad=1
+	elif [ "$sites" -lt "$max" ]; then
+		info "fewer panic sites than ci/panic-sites.max ($max): lower it to $sites"
+	fi
 	[ $bad = 0 ] || die "library checks failed"
 	info "library checks passed"
 }
@@ -104,9 +173,22 @@ selftest() {
 		die "self-test: symbol check missed an undefined symbol"
 	[ -z "$(comm -23 <(unresolved_symbols "$d/libok.a") <(allowed_symbols))" ] ||
 		die "self-test: symbol check flagged a clean archive"
+	# A panic two calls away from a guest entry point.
+	cat >"$d/pan.c" <<'C'
+extern void core_panicking_panic_bounds_check(void);
+__attribute__((noinline)) void decode(int x) { if (x > 3) core_panicking_panic_bounds_check(); }
+int xsr_vpsci_features(int x) { decode(x); return 0; }
+C
+	"${CROSS_COMPILE}gcc" -O2 -c "$d/pan.c" -o "$d/pan.o"
+	local rep
+	rep=$(panic_report "$d/pan.o")
+	grep -qx 'sites 1' <<<"$rep" || die "self-test: panic site not counted ($rep)"
+	grep -q '^reachable xsr_vpsci_features -> decode -> core_panicking_panic_bounds_check$' <<<"$rep" ||
+		die "self-test: reachable panic not found ($rep)"
+	[ "$(panic_report "$d/ok.o")" = "sites 0" ] || die "self-test: panic check flagged a clean object"
 	if (check "$d/libfp.a" >/dev/null 2>&1); then die "self-test: check passed an FP archive"; fi
 	if (check "$d/libund.a" >/dev/null 2>&1); then die "self-test: check passed an archive with a foreign symbol"; fi
-	info "self-test passed: FP/SIMD and undefined-symbol checks reject bad archives"
+	info "self-test passed: the FP/SIMD, undefined-symbol and panic-reachability checks reject bad objects"
 }
 
 case "${1:-}" in

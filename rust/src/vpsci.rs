@@ -484,4 +484,99 @@ mod tests {
         }
         assert_eq!(d.loaded.len(), 10);
     }
+
+    mod properties {
+        //! Arbitrary register values and domain states against the
+        //! decision code: only the specification's return codes, and a
+        //! refused call changes nothing.
+        use super::*;
+        use proptest::prelude::*;
+
+        fn fid() -> impl Strategy<Value = u32> {
+            prop_oneof![
+                Just(S32),
+                Just(S64),
+                Just(psci::PSCI_FEATURES),
+                any::<u32>(),
+                (0u32..32).prop_map(|n| 0x8400_0000 | n),
+                (0u32..32).prop_map(|n| 0xC400_0000 | n),
+            ]
+        }
+
+        fn reg() -> impl Strategy<Value = u64> {
+            prop_oneof![
+                any::<u64>(),
+                RAM.prop_map(|a| a),
+                RAM.prop_map(|a| a | 0xdead_beef_0000_0000),
+                RAM.prop_map(|a| a | 1),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn suspend_returns_only_spec_codes_and_refusals_change_nothing(
+                fid in fid(),
+                x1 in reg(),
+                x2 in reg(),
+                hwdom in any::<bool>(),
+                is_64bit in any::<bool>(),
+                online in proptest::collection::vec(any::<bool>(), 1..5),
+                caller_pick in any::<usize>(),
+                other_reason in any::<bool>(),
+            ) {
+                let caller = caller_pick % online.len();
+                let mut d = FakeDomain::new().with_vcpus(&online);
+                d.online[caller] = true;
+                d.hwdom = hwdom;
+                d.is_64bit = is_64bit;
+                d.shutting_down_otherwise = other_reason;
+
+                let rc = system_suspend(&mut d, caller as u32, fid, x1, x2);
+                prop_assert!([0, -1, -3, -9].contains(&rc), "rc {}", rc);
+                if rc == 0 {
+                    let s = d.slot;
+                    prop_assert!(s.armed && d.suspended);
+                    prop_assert_eq!(s.vcpu_id, caller as u32);
+                    prop_assert!(RAM.contains(&s.entry));
+                    prop_assert!(!hwdom);
+                    prop_assert!(fid == S32 || (fid == S64 && is_64bit));
+                    if is_64bit {
+                        prop_assert_eq!(s.cpsr, psr::ENTRY64);
+                        prop_assert_eq!(s.entry & 1, 0);
+                    }
+                    if fid == S32 || !is_64bit {
+                        prop_assert!(s.entry <= 0xffff_ffff && s.context_id <= 0xffff_ffff);
+                    }
+                    // Resuming applies exactly what was armed, once.
+                    prop_assert_eq!(
+                        resume(&mut d),
+                        Resumed::AtEntry { vcpu: caller as u32, entry: s.entry, context_id: s.context_id }
+                    );
+                    prop_assert_eq!(resume(&mut d), Resumed::NotArmed);
+                } else {
+                    prop_assert!(!d.slot.armed);
+                    prop_assert!(!d.suspended);
+                    prop_assert_eq!(resume(&mut d), Resumed::NotArmed);
+                }
+            }
+
+            #[test]
+            fn features_answers_zero_or_not_supported_consistently(
+                fid in fid(),
+                hwdom in any::<bool>(),
+                is_64bit in any::<bool>(),
+            ) {
+                let mut d = FakeDomain::new();
+                d.hwdom = hwdom;
+                d.is_64bit = is_64bit;
+                let f = features(&d, fid);
+                prop_assert!(f == 0 || f == -1);
+                // Advertised means a well-formed call can succeed.
+                let rc = system_suspend(&mut d, 0, fid, RAM.start, 0);
+                prop_assert_eq!(f == 0, rc == 0);
+            }
+        }
+    }
 }
