@@ -22,7 +22,7 @@ SCENARIOS ?= boot guest-suspend-baremetal guest-refusals guest-suspend-linux gic
 TESTGUEST := rust/testguest
 TESTGUEST_TARGET := $(BUILD)/testguest/target
 
-.PHONY: all demo test setup xen-src xen dom0 e2e fmt-check clippy host-test negative \
+.PHONY: all demo test bench setup xen-src xen dom0 e2e fmt-check clippy host-test negative \
 	header header-check lib-check patch-check patch-tree patches clean distclean
 
 all: xen dom0
@@ -49,6 +49,10 @@ dom0: xen-src
 
 demo: xen dom0
 	@bash ci/demo.sh
+
+# The cost of the layer: stock against patched Xen, suspend/resume phases.
+bench: xen dom0
+	@bash ci/bench.sh
 
 e2e: xen dom0
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
@@ -96,6 +100,8 @@ negative: setup
 test: setup fmt-check host-test header-check patch-check negative xen clippy lib-check dom0
 	@printf '\n==> end-to-end: %s on %s\n' "$(SCENARIOS)" "$(MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
+	@printf '\n==> end-to-end: races and soak on virt-gicv3\n'
+	@bash ci/e2e.sh -m virt-gicv3 -s guest-races -s guest-soak
 	@printf '\nALL TESTS PASSED\n'
 
 # A git tree of Xen with the patch series as commits (build/xen-dev), for

@@ -63,7 +63,7 @@ if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
 	info "Linux domU initramfs $(du -h "$GUESTS/linux-initrd.cpio.gz" | cut -f1)"
 fi
 
-stamp=$(content_hash "$kver" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$BUILD/xl/xl" \
+stamp=$(content_hash "$kver" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$TOP/ci/bench" "$BUILD/xl/xl" \
 	"$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$OUT/extra")
 if [ -f "$OUT/initrd.cpio.gz" ] && [ "$(cat "$OUT/initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
 	info "initramfs up to date"
@@ -100,6 +100,9 @@ for b in xl xenstored xenconsoled xen-init-dom0 xenstore-write xenstore-read xen
 done
 # xl built from the patched tree replaces Debian's (same libraries).
 cp "$BUILD/xl/xl" "$R/usr/sbin/xl"
+# The benchmark's clock and hypercall-loop helper (static).
+"${CROSS_COMPILE}gcc" -O2 -static -o "$R/usr/sbin/xsr-bench" "$TOP/ci/bench/xsr-bench.c" ||
+	die "building ci/bench/xsr-bench.c failed"
 # Anything a user puts in build/dom0/extra goes in as well (their own guests).
 if [ -d "$OUT/extra" ]; then cp -a "$OUT/extra/." "$R/"; fi
 

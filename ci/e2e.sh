@@ -180,7 +180,9 @@ run_one() {
 	rm -f "$fifo"
 	mkfifo "$fifo"
 	exec {infd}<>"$fifo"
-	timeout -k 5 "$SCN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" \
+	# QEMU_EXTRA (words), for example "-icount shift=0,sleep=off" (make bench).
+	# shellcheck disable=SC2086
+	timeout -k 5 "$SCN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" ${QEMU_EXTRA:-} \
 		-display none -monitor none -nic none -no-reboot \
 		-chardev "file,id=serial0,path=$log,input-path=$fifo" -serial chardev:serial0 \
 		-kernel "$XEN_IMAGE" -dtb "$dtb" \

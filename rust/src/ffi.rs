@@ -48,17 +48,20 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
     let Some((mut dom, caller)) = (unsafe { XenDomain::of_vcpu(v) }) else {
         return crate::psci::PsciError::Denied.code();
     };
+    let t0 = timer::now();
     let rc = vpsci::system_suspend(&mut dom, caller, fid, entry_point, context_id);
     if rc == 0 {
+        let ticks = timer::now().wrapping_sub(t0);
         // The entry point as decoded for the calling convention.
         let entry = dom.slot().entry;
         XenConsole.line(
             Level::GuestInfo,
             format_args!(
-                "d{}v{}: PSCI SYSTEM_SUSPEND: suspended, resumes at {:#x}",
+                "d{}v{}: PSCI SYSTEM_SUSPEND: suspended, resumes at {:#x} ({} ticks)",
                 dom.id(),
                 caller,
-                entry
+                entry,
+                ticks
             ),
         );
     }
@@ -99,6 +102,7 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
     let Some(mut dom) = (unsafe { XenDomain::new(d) }) else {
         return;
     };
+    let t0 = timer::now();
     match vpsci::resume(&mut dom) {
         Resumed::NotArmed => {}
         Resumed::AtEntry {
@@ -108,11 +112,12 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
         } => XenConsole.line(
             Level::GuestInfo,
             format_args!(
-                "d{}v{}: resuming at {:#x}, context {:#x}",
+                "d{}v{}: resuming at {:#x}, context {:#x} (tick {})",
                 dom.id(),
                 vcpu,
                 entry,
-                context_id
+                context_id,
+                t0
             ),
         ),
         Resumed::Failed { vcpu, errno } => XenConsole.line(
@@ -192,13 +197,13 @@ pub extern "C" fn xsr_gic_selftest() -> i32 {
         report.version, report.lines, report.rdists
     );
     match report.result {
-        Ok(stopped) => {
+        Ok(t) => {
             XenConsole.line(
                 Level::Info,
                 format_args!(
                     "{head}: timers off (CNTP_CTL {:#x}, CNTHP_CTL {:#x} before), saved, reset, \
-                     restored; the state reads back as saved",
-                    stopped.cntp_ctl, stopped.cnthp_ctl
+                     restored; the state reads back as saved (save {} ticks, restore {} ticks)",
+                    t.timers.cntp_ctl, t.timers.cnthp_ctl, t.save_ticks, t.restore_ticks
                 ),
             );
             0

@@ -37,40 +37,61 @@ pub enum SelftestError {
     Mismatch,
 }
 
+/// What a passing self-test measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selftest {
+    /// The timer controls found before turning them off.
+    pub timers: Stopped,
+    /// Counter ticks of the first save (the one a suspend does).
+    pub save_ticks: u64,
+    /// Counter ticks of the restore after the reset (the one a resume does).
+    pub restore_ticks: u64,
+}
+
 /// The live self-test, on the boot CPU with interrupts off and the other
 /// CPUs stopped: timers off, save into `a`, reset (a simulated power loss),
 /// restore `a`, save again into `b`, restore `b`, timers back on. Passes
 /// when `b` equals `a`: the restore rebuilt exactly what was saved. The
-/// timers are re-armed whatever happens. Returns the timer controls found.
+/// timers are re-armed whatever happens. `now` reads the system counter.
 pub fn selftest<G: SuspendableGic>(
     gic: &mut G,
     a: &mut G::Ctx,
     b: &mut G::Ctx,
     timers: &mut impl TimerRegs,
+    mut now: impl FnMut() -> u64,
     raise_timer_softirq: impl FnOnce(),
-) -> Result<Stopped, SelftestError> {
+) -> Result<Selftest, SelftestError> {
     let stopped = timer::suspend(timers);
     let result = if timer::quiet(timers) {
-        cycle(gic, a, b)
+        cycle(gic, a, b, &mut now)
     } else {
         Err(SelftestError::TimersNotQuiet)
     };
     timer::resume(raise_timer_softirq);
-    result.map(|()| stopped)
+    result.map(|(save_ticks, restore_ticks)| Selftest {
+        timers: stopped,
+        save_ticks,
+        restore_ticks,
+    })
 }
 
 fn cycle<G: SuspendableGic>(
     gic: &mut G,
     a: &mut G::Ctx,
     b: &mut G::Ctx,
-) -> Result<(), SelftestError> {
+    now: &mut impl FnMut() -> u64,
+) -> Result<(u64, u64), SelftestError> {
+    let t0 = now();
     gic.save(a).map_err(SelftestError::Save)?;
+    let t1 = now();
     gic.reset();
+    let t2 = now();
     gic.restore(a).map_err(SelftestError::Restore)?;
+    let t3 = now();
     gic.save(b).map_err(SelftestError::Resave)?;
     gic.restore(b).map_err(SelftestError::Rerestore)?;
     if a == b {
-        Ok(())
+        Ok((t1.wrapping_sub(t0), t3.wrapping_sub(t2)))
     } else {
         Err(SelftestError::Mismatch)
     }
@@ -157,12 +178,21 @@ mod tests {
         let (mut a, mut b) = ([0; 3], [0; 3]);
         let mut t = armed();
         let mut raised = 0;
-        let r = selftest(&mut gic, &mut a, &mut b, &mut t, || raised += 1);
+        let mut clock = 0u64;
+        let tick = || {
+            clock += 10;
+            clock
+        };
+        let r = selftest(&mut gic, &mut a, &mut b, &mut t, tick, || raised += 1);
         assert_eq!(
             r,
-            Ok(Stopped {
-                cntp_ctl: 0,
-                cnthp_ctl: 1
+            Ok(Selftest {
+                timers: Stopped {
+                    cntp_ctl: 0,
+                    cnthp_ctl: 1
+                },
+                save_ticks: 10,
+                restore_ticks: 10
             })
         );
         assert_eq!(gic.log, ["save", "reset", "restore", "save", "restore"]);
@@ -184,7 +214,7 @@ mod tests {
         };
         let (mut a, mut b) = ([0; 3], [0; 3]);
         let mut raised = 0;
-        let r = selftest(&mut gic, &mut a, &mut b, &mut armed(), || raised += 1);
+        let r = selftest(&mut gic, &mut a, &mut b, &mut armed(), || 0, || raised += 1);
         assert_eq!(r, Err(SelftestError::Mismatch));
         assert_eq!(raised, 1);
     }
@@ -199,7 +229,7 @@ mod tests {
         };
         let (mut a, mut b) = ([0; 3], [0; 3]);
         let mut raised = 0;
-        let r = selftest(&mut gic, &mut a, &mut b, &mut armed(), || raised += 1);
+        let r = selftest(&mut gic, &mut a, &mut b, &mut armed(), || 0, || raised += 1);
         assert_eq!(
             r,
             Err(SelftestError::Save(GicError::WakerTimeout { cpu: 1 }))
@@ -216,7 +246,7 @@ mod tests {
         let mut t = armed();
         t.stuck = true;
         let mut raised = 0;
-        let r = selftest(&mut gic, &mut a, &mut b, &mut t, || raised += 1);
+        let r = selftest(&mut gic, &mut a, &mut b, &mut t, || 0, || raised += 1);
         assert_eq!(r, Err(SelftestError::TimersNotQuiet));
         assert!(gic.log.is_empty());
         assert_eq!(raised, 1);

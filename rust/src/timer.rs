@@ -55,6 +55,16 @@ pub fn resume(raise_timer_softirq: impl FnOnce()) {
     raise_timer_softirq();
 }
 
+/// The system counter (CNTPCT_EL0), in ticks of CNTFRQ_EL0 (target builds).
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub fn now() -> u64 {
+    let v: u64;
+    // SAFETY: reading the physical counter at EL2 has no side effect; the
+    // isb keeps the read from being hoisted above earlier instructions.
+    unsafe { core::arch::asm!("isb", "mrs {}, cntpct_el0", out(reg) v, options(nomem, nostack)) };
+    v
+}
+
 /// The real registers (target builds).
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 pub struct SysTimer;

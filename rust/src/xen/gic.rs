@@ -11,9 +11,9 @@ use crate::gic::{
     regs::GICR_SIZE, v2_lines, v2_reset, v2_restore, v2_save, v3_lines, v3_reset, v3_restore,
     v3_save, GicError, Mmio, Regs, SysIcc, V2Context, V3Context, V3_MAX_CPUS,
 };
-use crate::gicpm::{self, SelftestError, SuspendableGic};
+use crate::gicpm::{self, Selftest, SelftestError, SuspendableGic};
 use crate::global::Global;
-use crate::timer::{Stopped, SysTimer};
+use crate::timer::{self, SysTimer};
 
 /// GICv2 register blocks Xen maps: GICD one page, GICC two pages (from
 /// the base Xen uses, after its 64 kB alias adjustment).
@@ -301,8 +301,8 @@ pub struct SelftestReport {
     pub lines: usize,
     /// Redistributors saved (GICv3; 0 for GICv2).
     pub rdists: usize,
-    /// The outcome, with the timer controls found.
-    pub result: Result<Stopped, SelftestError>,
+    /// The outcome, with the timer controls found and the timings.
+    pub result: Result<Selftest, SelftestError>,
 }
 
 /// Run the self-test (interrupts off, other CPUs stopped): see
@@ -325,6 +325,7 @@ pub fn selftest() -> Result<SelftestReport, i32> {
                 saved.get_mut(),
                 spare.get_mut(),
                 &mut SysTimer,
+                timer::now,
                 raise,
             );
             Ok(SelftestReport {
@@ -350,6 +351,7 @@ pub fn selftest() -> Result<SelftestReport, i32> {
                 saved.get_mut(),
                 spare.get_mut(),
                 &mut SysTimer,
+                timer::now,
                 raise,
             );
             Ok(SelftestReport {

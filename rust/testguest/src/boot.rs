@@ -1,12 +1,14 @@
 //! Everything that runs before Rust, or that Rust cannot express:
 //!
 //! - the arm64 Image header (the first 64 bytes of the raw image);
-//! - the three entry points, all entered with the MMU off: boot
-//!   (`_start`, x0 = DTB), resume from SYSTEM_SUSPEND
-//!   ([`resume_entry`], x0 = context id) and vCPU1 from CPU_ON
-//!   ([`secondary_entry`], x0 = context id);
-//! - the identity page table and the MMU/cache enable every entry path
-//!   runs before any Rust code (with the MMU off all memory is Device
+//! - the entry points, all entered with the MMU off: boot (`_start`,
+//!   x0 = DTB), resume from SYSTEM_SUSPEND ([`resume_entry`], x0 = context
+//!   id), and from CPU_ON (x0 = context id): vCPU1 in mode=refusals
+//!   ([`secondary_entry`]), vCPU1 as the racer of mode=races
+//!   ([`racer_entry`]) and vCPU2 in mode=races ([`vcpu2_entry`]);
+//! - the per-vCPU stacks (link.x: 64 KB each, vCPU0/1/2), and the
+//!   identity page table and the MMU/cache enable every entry path runs
+//!   before any Rust code (with the MMU off all memory is Device
 //!   memory: Rust's unaligned accesses or exclusives would fault);
 //! - the entry record where the resume entry saves its entry state;
 //! - the exception vectors: any exception prints its syndrome and powers
@@ -90,6 +92,7 @@ pub struct EntryRecord {
     ttbr1: u64,
     tcr: u64,
     pc: u64,
+    tick: u64,
 }
 
 /// The state found at the resume entry, as read back from the record.
@@ -105,6 +108,9 @@ pub struct EntryState {
     pub tcr: u64,
     /// The address of the resume label (`adr`), i.e. where Xen resumed us.
     pub pc: u64,
+    /// CNTPCT_EL0 read by the first instruction after the label (for
+    /// `make bench`: Xen logs the counter when it resumes the domain).
+    pub tick: u64,
 }
 
 /// Written only by the resume entry (MMU off) and by [`poison_record`]
@@ -119,6 +125,7 @@ static RECORD: Global<EntryRecord> = Global::new(EntryRecord {
     ttbr1: 0,
     tcr: 0,
     pc: 0,
+    tick: 0,
 });
 
 /// What [`poison_record`] fills the record with: no entry stores it.
@@ -183,6 +190,7 @@ global_asm!(
     ".global tg_resume_entry",
     ".balign 4",
     "tg_resume_entry:",
+    "    mrs     x11, cntpct_el0",
     "    adrp    x9, {record}",
     "    add     x9, x9, :lo12:{record}",
     "    str     x0, [x9, #{off_x0}]",
@@ -202,6 +210,7 @@ global_asm!(
     "    str     x10, [x9, #{off_tcr}]",
     "    adr     x10, tg_resume_entry",
     "    str     x10, [x9, #{off_pc}]",
+    "    str     x11, [x9, #{off_tick}]",
     "    dsb     sy",
     "    tg_cpu_setup __stack0_top",
     // First cacheable access to the record: drop any line of it the
@@ -218,6 +227,25 @@ global_asm!(
     "    tg_cpu_setup __stack1_top",
     "    mov     x0, x19",
     "    bl      {secondary}",
+    "    b       tg_die",
+    "",
+    // vCPU1 as the racer of mode=races: the same, another role.
+    ".global tg_racer_entry",
+    ".balign 4",
+    "tg_racer_entry:",
+    "    mov     x19, x0",
+    "    tg_cpu_setup __stack1_top",
+    "    mov     x0, x19",
+    "    bl      {racer}",
+    "    b       tg_die",
+    "",
+    // vCPU2 in mode=races, started over and over by the racer: its own
+    // stack, the MMU on (for a cacheable counter), then CPU_OFF from Rust.
+    ".global tg_vcpu2_entry",
+    ".balign 4",
+    "tg_vcpu2_entry:",
+    "    tg_cpu_setup __stack2_top",
+    "    bl      {vcpu2}",
     "    b       tg_die",
     "",
     // Identity map, MMU and caches on. Clobbers x0, x1 only; no stack.
@@ -321,15 +349,21 @@ global_asm!(
     "    mrs     x20, esr_el1",
     "    mrs     x21, elr_el1",
     "    mrs     x22, far_el1",
+    // The stack by MPIDR Aff0: 0, 1, anything else (2).
     "    mrs     x9, mpidr_el1",
     "    and     x9, x9, #0xff",
-    "    cbnz    x9, 1f",
-    "    adrp    x9, __stack0_top",
+    "    cbz     x9, 4f",
+    "    cmp     x9, #1",
+    "    b.eq    5f",
+    "    adrp    x9, __stack2_top",
+    "    add     x9, x9, :lo12:__stack2_top",
+    "    b       6f",
+    "4:  adrp    x9, __stack0_top",
     "    add     x9, x9, :lo12:__stack0_top",
-    "    b       2f",
-    "1:  adrp    x9, __stack1_top",
+    "    b       6f",
+    "5:  adrp    x9, __stack1_top",
     "    add     x9, x9, :lo12:__stack1_top",
-    "2:  mov     sp, x9",
+    "6:  mov     sp, x9",
     "    bl      tg_mmu_on",
     "    mov     x0, x19",
     "    mov     x1, x20",
@@ -347,6 +381,8 @@ global_asm!(
     boot = sym rust_boot,
     resume = sym rust_resume,
     secondary = sym rust_secondary,
+    racer = sym rust_racer,
+    vcpu2 = sym rust_vcpu2,
     exception = sym rust_exception,
     record = sym RECORD,
     table = sym L1_TABLE,
@@ -360,6 +396,7 @@ global_asm!(
     off_ttbr1 = const offset_of!(EntryRecord, ttbr1),
     off_tcr = const offset_of!(EntryRecord, tcr),
     off_pc = const offset_of!(EntryRecord, pc),
+    off_tick = const offset_of!(EntryRecord, tick),
     mair = const MAIR,
     tcr_0 = const TCR & 0xffff,
     tcr_1 = const (TCR >> 16) & 0xffff,
@@ -376,6 +413,8 @@ const _: () = assert!(size_of::<EntryRecord>() == 4096);
 extern "C" {
     fn tg_resume_entry();
     fn tg_secondary_entry();
+    fn tg_racer_entry();
+    fn tg_vcpu2_entry();
     fn tg_record_civac();
     static __image_start: u8;
     static __image_end: u8;
@@ -391,6 +430,14 @@ extern "C" fn rust_resume() -> ! {
 
 extern "C" fn rust_secondary(context: u64) -> ! {
     crate::modes::secondary(context)
+}
+
+extern "C" fn rust_racer(context: u64) -> ! {
+    crate::modes::racer(context)
+}
+
+extern "C" fn rust_vcpu2() -> ! {
+    crate::modes::vcpu2()
 }
 
 extern "C" fn rust_exception(index: u64, esr: u64, elr: u64, far: u64) -> ! {
@@ -415,6 +462,16 @@ pub fn secondary_entry() -> u64 {
     tg_secondary_entry as *const () as usize as u64
 }
 
+/// Physical address of the racer's entry (CPU_ON of vCPU1, mode=races).
+pub fn racer_entry() -> u64 {
+    tg_racer_entry as *const () as usize as u64
+}
+
+/// Physical address of vCPU2's entry (CPU_ON of vCPU2, mode=races).
+pub fn vcpu2_entry() -> u64 {
+    tg_vcpu2_entry as *const () as usize as u64
+}
+
 /// Reads the record the resume entry wrote, through the cache (the entry
 /// code has invalidated its lines).
 fn read_record() -> EntryState {
@@ -432,6 +489,7 @@ fn read_record() -> EntryState {
             ttbr1: ptr::read_volatile(&raw const (*r).ttbr1),
             tcr: ptr::read_volatile(&raw const (*r).tcr),
             pc: ptr::read_volatile(&raw const (*r).pc),
+            tick: ptr::read_volatile(&raw const (*r).tick),
         }
     }
 }
@@ -455,6 +513,7 @@ pub fn poison_record() {
         ptr::write_volatile(&raw mut (*r).ttbr1, POISON);
         ptr::write_volatile(&raw mut (*r).tcr, POISON);
         ptr::write_volatile(&raw mut (*r).pc, POISON);
+        ptr::write_volatile(&raw mut (*r).tick, POISON);
         tg_record_civac();
     }
 }

@@ -1,8 +1,10 @@
 //! The guest's command line (`cmdline = "..."` in the xl configuration,
 //! which Xen puts in `/chosen/bootargs`): whitespace-separated words.
 //!
-//! - `mode=suspend` (default) or `mode=refusals`;
-//! - `cycles=N`, 1..=1000, default 10 (only used by `mode=suspend`).
+//! - `mode=suspend` (default), `mode=refusals` or `mode=races`;
+//! - `cycles=N`, 1..=1000, default 10: the suspend cycles of
+//!   `mode=suspend`, the SYSTEM_SUSPEND calls made while racing in
+//!   `mode=races`; unused by `mode=refusals`.
 //!
 //! Other words are ignored; a recognised key with a bad value keeps the
 //! default and is counted in [`Config::bad_words`].
@@ -19,6 +21,8 @@ pub enum Mode {
     Suspend,
     /// The refusals (DENIED, INVALID_ADDRESS) and the SMC32 form.
     Refusals,
+    /// SYSTEM_SUSPEND raced against CPU_ON/CPU_OFF of the other vCPUs.
+    Races,
 }
 
 impl Mode {
@@ -27,6 +31,7 @@ impl Mode {
         match self {
             Mode::Suspend => "suspend",
             Mode::Refusals => "refusals",
+            Mode::Races => "races",
         }
     }
 }
@@ -72,6 +77,7 @@ pub fn parse(args: &[u8]) -> Config {
             match value {
                 b"suspend" => cfg.mode = Mode::Suspend,
                 b"refusals" => cfg.mode = Mode::Refusals,
+                b"races" => cfg.mode = Mode::Races,
                 _ => cfg.bad_words += 1,
             }
         } else if let Some(value) = word.strip_prefix(b"cycles=") {
@@ -104,8 +110,14 @@ mod tests {
         assert_eq!((c.mode, c.cycles, c.bad_words), (Mode::Suspend, 3, 0));
         assert_eq!(parse(b"cycles=1").cycles, 1);
         assert_eq!(parse(b"cycles=1000").cycles, 1000);
+        let c = parse(b"mode=races cycles=200");
+        assert_eq!((c.mode, c.cycles, c.bad_words), (Mode::Races, 200, 0));
+        let c = parse(b"cycles=7 mode=races");
+        assert_eq!((c.mode, c.cycles, c.bad_words), (Mode::Races, 7, 0));
+        assert_eq!(parse(b"mode=races").cycles, DEFAULT_CYCLES);
         // The last word wins.
         assert_eq!(parse(b"mode=refusals mode=suspend").mode, Mode::Suspend);
+        assert_eq!(parse(b"mode=races mode=refusals").mode, Mode::Refusals);
     }
 
     #[test]
@@ -121,6 +133,9 @@ mod tests {
             b"mode=",
             b"mode=Suspend",
             b"mode=suspendx",
+            b"mode=Races",
+            b"mode=race",
+            b"mode=racesx",
         ] {
             let c = parse(bad);
             assert_eq!(
@@ -141,5 +156,10 @@ mod tests {
     fn names() {
         assert_eq!(Mode::Suspend.name(), "suspend");
         assert_eq!(Mode::Refusals.name(), "refusals");
+        assert_eq!(Mode::Races.name(), "races");
+        for mode in [Mode::Suspend, Mode::Refusals, Mode::Races] {
+            let args = format!("mode={}", mode.name());
+            assert_eq!(parse(args.as_bytes()).mode, mode);
+        }
     }
 }

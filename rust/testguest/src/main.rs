@@ -14,16 +14,26 @@
 //!   is online (started with CPU_ON), INVALID_ADDRESS for an entry point
 //!   with bit 0 set or outside RAM, then a SMC32 SYSTEM_SUSPEND with garbage
 //!   in the upper halves of x1/x2, which must suspend and resume with the
-//!   upper halves ignored and the same entry state.
+//!   upper halves ignored and the same entry state;
+//! - `mode=races` (3 vCPUs, vCPU1 and vCPU2 offline at boot): races
+//!   SYSTEM_SUSPEND against CPU_ON/CPU_OFF. vCPU1 (the racer, started with
+//!   CPU_ON) starts vCPU2 with CPU_ON over and over (vCPU2 powers itself
+//!   off at once, silently) and waits for AFFINITY_INFO to say it is off,
+//!   while vCPU0 makes N (`cycles=`) SYSTEM_SUSPEND (SMC64) calls that must
+//!   all be DENIED, since vCPU1 is online; a suspend among them is caught
+//!   at the resume entry. Then vCPU0 stops the racer, checks that vCPU1
+//!   and vCPU2 are off, and makes one SYSTEM_SUSPEND that must suspend and
+//!   resume with the same entry state as above (`RESULT PASS races=N`).
 //!
 //! Driven by `xl create` with:
 //!
 //! ```text
 //! kernel = "testguest.img"      # ci/testguest.sh builds it
 //! memory = 16
-//! vcpus = 1                     # 2 for mode=refusals
+//! vcpus = 1                     # 2 for mode=refusals, 3 for mode=races
 //! vuart = "sbsa_uart"
-//! cmdline = "mode=suspend cycles=10"   # or "mode=refusals"
+//! cmdline = "mode=suspend cycles=10"   # or "mode=refusals",
+//!                                      # or "mode=races cycles=200"
 //! ```
 //!
 //! Every line it prints starts with `TG: ` and goes to the SBSA vUART,
@@ -34,9 +44,10 @@
 //! SYSTEM_OFF. A panic or an exception also ends in `TG: RESULT FAIL ...`
 //! and SYSTEM_OFF, never in a hang.
 //!
-//! Layout: boot.rs (Image header, entry points, MMU, vectors), psci.rs,
-//! uart.rs (output), modes.rs (the tests); the FDT walk and the bootargs
-//! parser are in the library (lib.rs), tested on the host by `cargo test`.
+//! Layout: boot.rs (Image header, entry points, MMU, vectors; link.x gives
+//! each vCPU a 64 KB stack), psci.rs, uart.rs (output), modes.rs (the
+//! tests); the FDT walk and the bootargs parser are in the library
+//! (lib.rs), tested on the host by `cargo test`.
 
 #![cfg_attr(target_os = "none", no_std)]
 #![cfg_attr(target_os = "none", no_main)]

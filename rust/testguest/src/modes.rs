@@ -1,14 +1,15 @@
-//! The tests: the checks common to both modes, `mode=suspend` and
-//! `mode=refusals`, the result line and the power-off.
+//! The tests: the checks common to all modes, `mode=suspend`,
+//! `mode=refusals` and `mode=races`, the result line and the power-off.
 //!
 //! Every suspend abandons the Rust stack: after a resume, [`resume`] starts
 //! on a fresh stack and finds where it was from the statics below, which
 //! live in guest RAM across the suspend. They are atomics only to be
 //! shareable statics without `static mut`; only vCPU0 uses them, except
-//! the two vCPU1 flags.
+//! the vCPU1 flags and the statics of mode=races that the racer (vCPU1) and
+//! vCPU2 write, each with a single writer.
 
 use core::fmt::{self, Write};
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use testguest::bootargs::{self, Mode};
 use testguest::fdt;
@@ -29,8 +30,20 @@ const OUTSIDE_RAM: u64 = 0x8000_0000;
 const WAY_OUTSIDE: u64 = 0x1_0000_0000_0000;
 /// MPIDR affinity of vCPU1 (Aff0 = 1).
 const VCPU1: u64 = 1;
-/// Bound on every wait for the other vCPU, in seconds.
+/// MPIDR affinity of vCPU2 (Aff0 = 2).
+const VCPU2: u64 = 2;
+/// Bound on every wait of vCPU0 for the other vCPUs, in seconds.
 const TIMEOUT_SECONDS: u64 = 5;
+/// Races: x0 passed to the resume entry by the racing call k:
+/// `RACES_CONTEXT_TAG | k` (none of them may suspend).
+const RACES_CONTEXT_TAG: u64 = 0xACE0_0000;
+/// Races: x0 passed to the resume entry by the final suspend.
+const RACES_CONTEXT: u64 = 0x5A5A_0002;
+/// Races: spins between two racing SYSTEM_SUSPEND calls of vCPU0.
+const RACES_PAUSE_SPINS: u32 = 4000;
+/// Races: bound on each wait of the racer for vCPU2 to be off, in
+/// seconds; two of them fit in [`TIMEOUT_SECONDS`].
+const RACER_TIMEOUT_SECONDS: u64 = 2;
 
 /// PSTATE.{D,A,I,F} all set, as DAIF reads.
 const DAIF_ALL_MASKED: u64 = 0x3c0;
@@ -51,10 +64,15 @@ enum Phase {
     Refused = 3,
     /// mode=refusals, the SMC32 suspend that must succeed.
     Smc32 = 4,
+    /// mode=races, the calls made while the racer runs: all DENIED.
+    RacesDenied = 5,
+    /// mode=races, the final suspend that must succeed.
+    RacesFinal = 6,
 }
 
 static PHASE: AtomicU32 = AtomicU32::new(Phase::None as u32);
-static MODE_REFUSALS: AtomicBool = AtomicBool::new(false);
+/// The mode, as [`mode_code`] numbers it.
+static MODE: AtomicU32 = AtomicU32::new(0);
 static CYCLES: AtomicU64 = AtomicU64::new(0);
 /// mode=suspend: the cycle whose suspend is in flight.
 static SUSPENDING: AtomicU64 = AtomicU64::new(0);
@@ -69,6 +87,29 @@ static RESULT_PRINTED: AtomicBool = AtomicBool::new(false);
 /// vCPU1 is up / must power itself off.
 static VCPU1_UP: AtomicBool = AtomicBool::new(false);
 static VCPU1_STOP: AtomicBool = AtomicBool::new(false);
+
+/// mode=races: the racer (vCPU1) runs / must stop; written by the racer /
+/// by vCPU0 only.
+static RACER_UP: AtomicBool = AtomicBool::new(false);
+static RACER_STOP: AtomicBool = AtomicBool::new(false);
+/// mode=races: the racing phase lasts at least this long (seconds).
+const RACE_SECONDS: u64 = 10;
+
+/// mode=races, written by the racer only: completed CPU_ON/CPU_OFF cycles
+/// of vCPU2, and CPU_ON calls answered ALREADY_ON.
+static RACER_CYCLES: AtomicU64 = AtomicU64::new(0);
+static RACER_ALREADY_ON: AtomicU64 = AtomicU64::new(0);
+/// mode=races, written by the racer only, before it powers itself off:
+/// its first failure ([`RacerFailure`]; kind 0: none).
+static RACER_FAILURE_KIND: AtomicU32 = AtomicU32::new(0);
+static RACER_FAILURE_VALUE: AtomicU64 = AtomicU64::new(0);
+static RACER_FAILURE_AT: AtomicU64 = AtomicU64::new(0);
+/// mode=races, written by vCPU2 only (one incarnation at a time): how many
+/// times it started, and what its CPU_OFF returned if it ever did
+/// ([`VCPU2_OFF_RETURNED`] | the code as u32; 0: never).
+static VCPU2_ENTRIES: AtomicU64 = AtomicU64::new(0);
+static VCPU2_OFF_RC: AtomicU64 = AtomicU64::new(0);
+const VCPU2_OFF_RETURNED: u64 = 1 << 32;
 
 /// A short message kept for the RESULT line (truncated if too long).
 struct Message {
@@ -108,14 +149,15 @@ const PATTERN_WORDS: usize = 64 * 1024 / 8;
 /// vCPU0 only, through raw pointers.
 static PATTERN: Global<[u64; PATTERN_WORDS]> = Global::new([0; PATTERN_WORDS]);
 
-/// Records a failure; the first one names the RESULT line.
+/// Records a failure; the first one names the RESULT line. vCPU0 only.
 fn fail(what: fmt::Arguments) {
     if FAILED.load(Ordering::Relaxed) {
         return;
     }
     FAILED.store(true, Ordering::Relaxed);
-    // SAFETY: FIRST_FAILURE is used by vCPU0 alone (vCPU1 never fails a
-    // check) and no reference to it is alive.
+    // SAFETY: FIRST_FAILURE is used by vCPU0 alone (vCPU1 and vCPU2 never
+    // call fail(): the racer reports through atomics) and no reference to
+    // it is alive.
     let msg = unsafe { &mut *FIRST_FAILURE.get() };
     msg.len = 0;
     let _ = msg.write_fmt(what);
@@ -131,6 +173,22 @@ fn set_phase(phase: Phase) {
     PHASE.store(phase as u32, Ordering::Relaxed);
 }
 
+const fn mode_code(mode: Mode) -> u32 {
+    match mode {
+        Mode::Suspend => 0,
+        Mode::Refusals => 1,
+        Mode::Races => 2,
+    }
+}
+
+fn mode() -> Mode {
+    match MODE.load(Ordering::Relaxed) {
+        1 => Mode::Refusals,
+        2 => Mode::Races,
+        _ => Mode::Suspend,
+    }
+}
+
 /// Prints `TG: system_off`, and powers the domain off.
 fn power_off() -> ! {
     say!("system_off");
@@ -142,12 +200,15 @@ fn power_off() -> ! {
 /// Prints the RESULT line and powers off.
 fn finish() -> ! {
     RESULT_PRINTED.store(true, Ordering::Relaxed);
+    let cycles = CYCLES.load(Ordering::Relaxed);
     if FAILED.load(Ordering::Relaxed) {
         say!("RESULT FAIL {}", first_failure());
-    } else if MODE_REFUSALS.load(Ordering::Relaxed) {
-        say!("RESULT PASS");
     } else {
-        say!("RESULT PASS cycles={}", CYCLES.load(Ordering::Relaxed));
+        match mode() {
+            Mode::Suspend => say!("RESULT PASS cycles={cycles}"),
+            Mode::Refusals => say!("RESULT PASS"),
+            Mode::Races => say!("RESULT PASS races={cycles}"),
+        }
     }
     power_off()
 }
@@ -167,7 +228,7 @@ pub fn abort(why: fmt::Arguments) -> ! {
 pub fn boot(dtb: u64) -> ! {
     let args = boot::dtb_blob(dtb).and_then(fdt::chosen_bootargs);
     let cfg = args.map(bootargs::parse).unwrap_or_default();
-    MODE_REFUSALS.store(cfg.mode == Mode::Refusals, Ordering::Relaxed);
+    MODE.store(mode_code(cfg.mode), Ordering::Relaxed);
     CYCLES.store(u64::from(cfg.cycles), Ordering::Relaxed);
     say!(
         "boot mode={} cycles={} dtb={dtb:#x}",
@@ -187,6 +248,7 @@ pub fn boot(dtb: u64) -> ! {
     match cfg.mode {
         Mode::Suspend => suspend_start(),
         Mode::Refusals => refusals_start(),
+        Mode::Races => races_start(),
     }
 }
 
@@ -220,6 +282,8 @@ enum Prefix {
     Cycle(u64),
     /// `refusals check`
     Refusals,
+    /// `races check`
+    Races,
 }
 
 impl fmt::Display for Prefix {
@@ -227,6 +291,7 @@ impl fmt::Display for Prefix {
         match self {
             Prefix::Cycle(k) => write!(f, "cycle {k} check"),
             Prefix::Refusals => f.write_str("refusals check"),
+            Prefix::Races => f.write_str("races check"),
         }
     }
 }
@@ -307,6 +372,18 @@ pub fn resume(e: &EntryState) -> ! {
             fail(format_args!("check denied-other-vcpu-online"));
             refusals_stop_vcpu1()
         }
+        p if p == Phase::RacesDenied as u32 => {
+            say!("races FAIL suspended while vCPU1 was online");
+            fail(format_args!(
+                "races suspended while vCPU1 was online, x0={:#x}",
+                e.x0
+            ));
+            // Let the racer report before the RESULT line, if it can.
+            RACER_STOP.store(true, Ordering::Release);
+            let _ = races_others_off();
+            finish()
+        }
+        p if p == Phase::RacesFinal as u32 => resume_races(e),
         _ => {
             say!(
                 "resume FAIL unexpected (phase {phase}) pc={:#x} x0={:#x}",
@@ -377,6 +454,7 @@ fn suspend_cycle(k: u64) -> ! {
 fn resume_cycle(e: &EntryState) -> ! {
     let k = SUSPENDING.load(Ordering::Relaxed);
     let cycles = CYCLES.load(Ordering::Relaxed);
+    say!("cycle {k} resume-tick {:#x}", e.tick);
     let mut c = Checks::new(Prefix::Cycle(k));
     c.entry_state(e, CONTEXT_TAG | k);
     let sum = pattern_checksum();
@@ -413,13 +491,13 @@ fn resume_cycle(e: &EntryState) -> ! {
 
 // --------------------------------------------------------------- refusals
 
-/// Polls `done` until it holds or [`TIMEOUT_SECONDS`] have passed.
-fn wait_for(mut done: impl FnMut() -> bool) -> bool {
+/// Polls `done` until it holds or `seconds` have passed (any vCPU).
+fn wait_for(seconds: u64, mut done: impl FnMut() -> bool) -> bool {
     let freq = match boot::counter_frequency() {
         0 => 62_500_000,
         f => f,
     };
-    let limit = freq.saturating_mul(TIMEOUT_SECONDS);
+    let limit = freq.saturating_mul(seconds);
     let start = boot::counter();
     // The iteration bound only matters if the counter does not count.
     for _ in 0..u32::MAX {
@@ -458,7 +536,7 @@ fn refusals_start() -> ! {
         fail(format_args!("check cpu-on"));
         finish()
     }
-    if !wait_for(|| VCPU1_UP.load(Ordering::Acquire)) {
+    if !wait_for(TIMEOUT_SECONDS, || VCPU1_UP.load(Ordering::Acquire)) {
         say!("check vcpu1-up FAIL timeout");
         fail(format_args!("check vcpu1-up"));
         finish()
@@ -477,7 +555,7 @@ fn refusals_start() -> ! {
 fn refusals_stop_vcpu1() -> ! {
     VCPU1_STOP.store(true, Ordering::Release);
     let mut last = 0;
-    if wait_for(|| {
+    if wait_for(TIMEOUT_SECONDS, || {
         last = psci::affinity_info(VCPU1, 0);
         last == psci::AFFINITY_OFF
     }) {
@@ -548,4 +626,304 @@ pub fn secondary(_context: u64) -> ! {
     let rc = psci::cpu_off();
     say!("vcpu1 FAIL cpu_off returned {rc}");
     boot::halt()
+}
+
+// ------------------------------------------------------------------ races
+
+/// What went wrong on the racer's side, as it stores it for vCPU0.
+#[derive(Clone, Copy)]
+enum RacerFailure {
+    /// CPU_ON of vCPU2 returned neither SUCCESS nor ALREADY_ON.
+    CpuOn { rc: i32, at: u64 },
+    /// AFFINITY_INFO of vCPU2 returned neither ON, OFF nor ON_PENDING.
+    AffinityInfo { rc: i32, at: u64 },
+    /// vCPU2 was not off within [`RACER_TIMEOUT_SECONDS`].
+    StillOn { last: i32, at: u64 },
+    /// vCPU2's CPU_OFF returned.
+    Vcpu2CpuOff { rc: i32 },
+    /// vCPU2 started a different number of times than CPU_ON succeeded.
+    Entries { entries: u64, cycles: u64 },
+}
+
+/// A PSCI code as the value of [`RACER_FAILURE_VALUE`], and back.
+fn code_value(rc: i32) -> u64 {
+    u64::from(rc as u32)
+}
+
+fn value_code(value: u64) -> i32 {
+    value as u32 as i32
+}
+
+impl RacerFailure {
+    /// The racer only, once: publishes the failure (kind last, released).
+    fn publish(self) {
+        let (kind, value, at) = match self {
+            RacerFailure::CpuOn { rc, at } => (1, code_value(rc), at),
+            RacerFailure::AffinityInfo { rc, at } => (2, code_value(rc), at),
+            RacerFailure::StillOn { last, at } => (3, code_value(last), at),
+            RacerFailure::Vcpu2CpuOff { rc } => (4, code_value(rc), 0),
+            RacerFailure::Entries { entries, cycles } => (5, entries, cycles),
+        };
+        RACER_FAILURE_VALUE.store(value, Ordering::Relaxed);
+        RACER_FAILURE_AT.store(at, Ordering::Relaxed);
+        RACER_FAILURE_KIND.store(kind, Ordering::Release);
+    }
+
+    /// vCPU0, once the racer is off: what it published, if anything.
+    fn published() -> Option<Self> {
+        let kind = RACER_FAILURE_KIND.load(Ordering::Acquire);
+        let value = RACER_FAILURE_VALUE.load(Ordering::Relaxed);
+        let at = RACER_FAILURE_AT.load(Ordering::Relaxed);
+        let rc = value_code(value);
+        match kind {
+            0 => None,
+            1 => Some(RacerFailure::CpuOn { rc, at }),
+            2 => Some(RacerFailure::AffinityInfo { rc, at }),
+            3 => Some(RacerFailure::StillOn { last: rc, at }),
+            4 => Some(RacerFailure::Vcpu2CpuOff { rc }),
+            _ => Some(RacerFailure::Entries {
+                entries: value,
+                cycles: at,
+            }),
+        }
+    }
+}
+
+impl fmt::Display for RacerFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            RacerFailure::CpuOn { rc, at } => {
+                write!(f, "cpu_on of vCPU2 returned {rc} at cycle {at}")
+            }
+            RacerFailure::AffinityInfo { rc, at } => {
+                write!(f, "affinity_info of vCPU2 returned {rc} at cycle {at}")
+            }
+            RacerFailure::StillOn { last, at } => {
+                write!(f, "vCPU2 not off (affinity_info {last}) at cycle {at}")
+            }
+            RacerFailure::Vcpu2CpuOff { rc } => write!(f, "vCPU2 cpu_off returned {rc}"),
+            RacerFailure::Entries { entries, cycles } => {
+                write!(f, "vCPU2 started {entries} times for {cycles} cycles")
+            }
+        }
+    }
+}
+
+/// The racer: waits (bounded) until AFFINITY_INFO says vCPU2 is off;
+/// `at` names the cycle in a failure.
+fn racer_wait_vcpu2_off(at: u64) -> Result<(), RacerFailure> {
+    let mut last = 0;
+    let mut error = None;
+    let done = wait_for(RACER_TIMEOUT_SECONDS, || {
+        last = psci::affinity_info(VCPU2, 0);
+        match last {
+            psci::AFFINITY_OFF => true,
+            psci::AFFINITY_ON | psci::AFFINITY_ON_PENDING => false,
+            rc => {
+                error = Some(RacerFailure::AffinityInfo { rc, at });
+                true
+            }
+        }
+    });
+    match error {
+        Some(e) => Err(e),
+        None if done => Ok(()),
+        None => Err(RacerFailure::StillOn { last, at }),
+    }
+}
+
+/// The racer's loop: CPU_ON of vCPU2 (which powers itself off at once),
+/// then waits for it to be off, until vCPU0 says stop. Returns the first
+/// failure, if any; the counters are in the statics.
+fn racer_loop() -> Option<RacerFailure> {
+    let entry = boot::vcpu2_entry();
+    let mut cycles: u64 = 0;
+    let mut already_on: u64 = 0;
+    while !RACER_STOP.load(Ordering::Acquire) {
+        let at = cycles.wrapping_add(1);
+        match psci::cpu_on(VCPU2, entry, at) {
+            psci::SUCCESS => {
+                if let Err(e) = racer_wait_vcpu2_off(at) {
+                    return Some(e);
+                }
+                cycles = at;
+                RACER_CYCLES.store(cycles, Ordering::Relaxed);
+            }
+            psci::ALREADY_ON => {
+                // vCPU2 still on: let it go off, then try again.
+                already_on = already_on.wrapping_add(1);
+                RACER_ALREADY_ON.store(already_on, Ordering::Relaxed);
+                if let Err(e) = racer_wait_vcpu2_off(at) {
+                    return Some(e);
+                }
+            }
+            rc => return Some(RacerFailure::CpuOn { rc, at }),
+        }
+    }
+    // Stopped: vCPU2 must be (and stay) off, and must have started exactly
+    // once per successful CPU_ON.
+    if let Err(e) = racer_wait_vcpu2_off(cycles) {
+        return Some(e);
+    }
+    // Order the reads below after vCPU2's CPU_OFF that AFFINITY_INFO saw.
+    fence(Ordering::Acquire);
+    let entries = VCPU2_ENTRIES.load(Ordering::Acquire);
+    if entries != cycles {
+        return Some(RacerFailure::Entries { entries, cycles });
+    }
+    None
+}
+
+/// vCPU1 in mode=races, from CPU_ON, MMU on: races CPU_ON/CPU_OFF of vCPU2
+/// against vCPU0's SYSTEM_SUSPEND calls until told to stop, reports, and
+/// powers itself off. Stays online until vCPU0 says stop, even after a
+/// failure, so that vCPU0's calls keep meeting an online vCPU1.
+pub fn racer(_context: u64) -> ! {
+    RACER_UP.store(true, Ordering::Release);
+    let mut failure = racer_loop();
+    // vCPU2's CPU_OFF returning is the real story behind a vCPU2 that
+    // stays on.
+    let off_rc = VCPU2_OFF_RC.load(Ordering::Acquire);
+    if off_rc & VCPU2_OFF_RETURNED != 0 {
+        failure = Some(RacerFailure::Vcpu2CpuOff {
+            rc: value_code(off_rc),
+        });
+    }
+    if let Some(f) = failure {
+        f.publish();
+    }
+    while !RACER_STOP.load(Ordering::Acquire) {
+        core::hint::spin_loop();
+    }
+    if let Some(f) = failure {
+        say!("races racer FAIL {f}");
+    }
+    say!(
+        "races racer done: {} on/off cycles, {} already-on",
+        RACER_CYCLES.load(Ordering::Relaxed),
+        RACER_ALREADY_ON.load(Ordering::Relaxed)
+    );
+    let rc = psci::cpu_off();
+    say!("races racer FAIL cpu_off returned {rc}");
+    boot::halt()
+}
+
+/// vCPU2 in mode=races, from CPU_ON, MMU on: counts its start and powers
+/// itself off at once. Silent: it never touches the UART.
+pub fn vcpu2() -> ! {
+    // One incarnation at a time (the racer waits for it to be off before
+    // the next CPU_ON): a plain load and store are enough.
+    let entries = VCPU2_ENTRIES.load(Ordering::Relaxed);
+    VCPU2_ENTRIES.store(entries.wrapping_add(1), Ordering::Release);
+    // The count is visible before Xen can report this vCPU off.
+    fence(Ordering::SeqCst);
+    let rc = psci::cpu_off();
+    VCPU2_OFF_RC.store(VCPU2_OFF_RETURNED | code_value(rc), Ordering::Release);
+    boot::halt()
+}
+
+/// A short pause between two racing calls.
+fn races_pause() {
+    for _ in 0..RACES_PAUSE_SPINS {
+        core::hint::spin_loop();
+    }
+}
+
+/// vCPU0: waits (bounded) until AFFINITY_INFO says vCPU1 and vCPU2 are
+/// off; on a timeout, what it last said for each.
+fn races_others_off() -> Result<(), (i32, i32)> {
+    let (mut vcpu1, mut vcpu2) = (0, 0);
+    let off = wait_for(TIMEOUT_SECONDS, || {
+        vcpu1 = psci::affinity_info(VCPU1, 0);
+        vcpu2 = psci::affinity_info(VCPU2, 0);
+        vcpu1 == psci::AFFINITY_OFF && vcpu2 == psci::AFFINITY_OFF
+    });
+    if off {
+        Ok(())
+    } else {
+        Err((vcpu1, vcpu2))
+    }
+}
+
+fn races_start() -> ! {
+    let rounds = CYCLES.load(Ordering::Relaxed);
+    RACER_UP.store(false, Ordering::Relaxed);
+    RACER_STOP.store(false, Ordering::Relaxed);
+    let rc = psci::cpu_on(VCPU1, boot::racer_entry(), 0);
+    if rc == psci::SUCCESS {
+        say!("check cpu-on ok {rc}");
+    } else {
+        say!("check cpu-on FAIL {rc}");
+        fail(format_args!("check cpu-on"));
+        finish()
+    }
+    if !wait_for(TIMEOUT_SECONDS, || RACER_UP.load(Ordering::Acquire)) {
+        say!("races check racer-up FAIL timeout");
+        fail(format_args!("races check racer-up"));
+        finish()
+    }
+
+    // vCPU1 is online from its CPU_ON on, whatever vCPU2 does: every call
+    // must be DENIED. A suspend here shows up at the resume entry.
+    let entry = boot::resume_entry();
+    boot::poison_record();
+    set_phase(Phase::RacesDenied);
+    // At least `rounds` calls, and for at least RACE_SECONDS, so that the
+    // toolstack's `xl resume` calls (a few per second) overlap the race.
+    let race_end =
+        boot::counter().wrapping_add(boot::counter_frequency().saturating_mul(RACE_SECONDS));
+    let mut denied: u64 = 0;
+    let mut calls: u64 = 0;
+    let mut failed = false;
+    while calls < rounds || boot::counter() < race_end {
+        calls = calls.wrapping_add(1);
+        let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, entry, RACES_CONTEXT_TAG | calls);
+        if rc != psci::DENIED {
+            set_phase(Phase::None);
+            say!("races FAIL system_suspend returned {rc} at call {calls}");
+            fail(format_args!(
+                "races system_suspend returned {rc} at call {calls}"
+            ));
+            failed = true;
+            break;
+        }
+        denied = calls;
+        races_pause();
+    }
+    set_phase(Phase::None);
+    if !failed && denied >= rounds {
+        say!("races check denied-while-racing ok {denied}/{calls}");
+    } else {
+        say!("races check denied-while-racing FAIL {denied}/{calls}");
+        fail(format_args!("races check denied-while-racing"));
+    }
+
+    RACER_STOP.store(true, Ordering::Release);
+    match races_others_off() {
+        Ok(()) => say!("races check others-off ok"),
+        Err((vcpu1, vcpu2)) => {
+            say!("races check others-off FAIL vcpu1={vcpu1} vcpu2={vcpu2}");
+            fail(format_args!("races check others-off"));
+            finish()
+        }
+    }
+    // The racer is off: what it published is complete.
+    if let Some(f) = RacerFailure::published() {
+        fail(format_args!("races racer {f}"));
+    }
+
+    // Everyone else is off: this one must suspend.
+    set_phase(Phase::RacesFinal);
+    boot::poison_record();
+    say!("waiting for xl resume");
+    let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, entry, RACES_CONTEXT);
+    set_phase(Phase::None);
+    say!("races check suspend FAIL system_suspend returned {rc}");
+    fail(format_args!("races final system_suspend returned {rc}"));
+    finish()
+}
+
+fn resume_races(e: &EntryState) -> ! {
+    Checks::new(Prefix::Races).entry_state(e, RACES_CONTEXT);
+    finish()
 }

@@ -14,19 +14,19 @@ pub const SYSTEM_SUSPEND_64: u32 = 0xC400_000E;
 
 // The return codes; not all of them are expected anywhere, the table is
 // complete for reference.
-#[allow(dead_code)]
 pub const SUCCESS: i32 = 0;
 #[allow(dead_code)]
 pub const NOT_SUPPORTED: i32 = -1;
 #[allow(dead_code)]
 pub const INVALID_PARAMETERS: i32 = -2;
 pub const DENIED: i32 = -3;
-#[allow(dead_code)]
 pub const ALREADY_ON: i32 = -4;
 pub const INVALID_ADDRESS: i32 = -9;
 
-/// AFFINITY_INFO: the target is off.
+/// AFFINITY_INFO: the target is on / off / on, pending.
+pub const AFFINITY_ON: i32 = 0;
 pub const AFFINITY_OFF: i32 = 1;
+pub const AFFINITY_ON_PENDING: i32 = 2;
 
 /// Raw call: `fid` in x0, `a1..a3` in x1..x3; returns x0 as the caller sees
 /// it when (if) the call returns.

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# `make bench`: the cost of the suspend layer, measured under QEMU -icount
+# (virtual time follows executed instructions, so the numbers do not depend
+# on the load of the machine running QEMU; they still vary by some 10-25 %
+# between runs, since the guests' own timing decides how work interleaves).
+#
+# 1. Stock Xen 4.20 (the same pinned tarball, no patches) and the patched
+#    Xen run the same dom0 work: boot to ready, a domU create/destroy loop,
+#    a hypercall loop. The patches must cost nothing there.
+# 2. On the patched Xen: guest SYSTEM_SUSPEND trap to vCPU paused, xl resume
+#    to the guest's first instruction, GIC save and GIC restore, in counter
+#    ticks (host suspend steps come with host suspend).
+# Output: a table on stdout (also build/bench/results.md) and a timeline
+# chart build/bench/timeline.svg.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OUT=$BUILD/bench
+STOCK=$BUILD/xen-stock
+MACHINE=${BENCH_MACHINE:-virt-gicv3}
+mkdir -p "$OUT"
+
+step "bench: stock Xen 4.20 (no patches), same source and configuration"
+tarball=$(cat "$BUILD/dl/.xen-done")
+if [ ! -f "$STOCK/xen/xen" ] || [ "$(cat "$STOCK/.tarball" 2>/dev/null)" != "$tarball" ]; then
+	rm -rf "$STOCK"
+	mkdir -p "$STOCK"
+	tar -C "$STOCK" --strip-components=1 -xf "$BUILD/dl/$tarball"
+	make -C "$STOCK/xen" XEN_TARGET_ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" defconfig >/dev/null
+	make -C "$STOCK/xen" XEN_TARGET_ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" -j"$(nproc)" \
+		>"$OUT/xen-stock-build.log" 2>&1 || { tail -n 20 "$OUT/xen-stock-build.log"; die "stock Xen build failed"; }
+	echo "$tarball" >"$STOCK/.tarball"
+fi
+info "stock: $STOCK/xen/xen"
+
+export QEMU_EXTRA="-icount shift=0,sleep=off"
+step "bench: stock Xen on $MACHINE (-icount)"
+bash "$TOP/ci/e2e.sh" -m "$MACHINE" -s bench --xen "$STOCK/xen/xen"
+cp "$BUILD/logs/$MACHINE-bench.log" "$OUT/stock.log"
+step "bench: patched Xen on $MACHINE (-icount)"
+XEN_EXTRA_ARGS=xsr_gic_selftest bash "$TOP/ci/e2e.sh" -m "$MACHINE" -s bench
+cp "$BUILD/logs/$MACHINE-bench.log" "$OUT/patched.log"
+
+step "bench: results"
+python3 - "$OUT" <<'PY'
+import re, statistics, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+def load(name):
+    return [l.rstrip('\r') for l in (out / name).read_text(errors='replace').splitlines()]
+stock, patched = load('stock.log'), load('patched.log')
+
+def bench(lines):
+    d = {}
+    for l in lines:
+        m = re.match(r'XSR: bench: (\S+) (\S+)$', l)
+        if m:
+            d[m.group(1)] = float(m.group(2))
+    return d
+bs, bp = bench(stock), bench(patched)
+khz = next((int(m.group(1)) for l in patched if (m := re.search(r'Freq: (\d+) KHz', l))), 62500)
+us = lambda ticks: ticks * 1000.0 / khz
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+susp = [int(m.group(1)) for l in patched if (m := re.search(r'PSCI SYSTEM_SUSPEND: suspended, resumes at \S+ \((\d+) ticks\)', l))]
+xen_resume = {m.group(1): int(m.group(2)) for l in patched if (m := re.search(r'resuming at \S+, context (0x[0-9a-f]+) \(tick (\d+)\)', l))}
+guest_resume = {}
+for l in patched:
+    m = re.search(r'TG: cycle (\d+) resume-tick (0x[0-9a-f]+|\d+)', l)
+    if m:
+        guest_resume['0x%x' % (0xc0de000000000000 | int(m.group(1)))] = int(m.group(2), 0)
+lat = [guest_resume[c] - t for c, t in xen_resume.items() if c in guest_resume and guest_resume[c] >= t]
+gic = [(int(m.group(1)), int(m.group(2))) for l in patched if (m := re.search(r'save (\d+) ticks, restore (\d+) ticks', l))]
+
+rows = []
+def cmp(label, key, scale, unit):
+    a, b = bs.get(key), bp.get(key)
+    if a is None or b is None:
+        rows.append((label, 'n/a', 'n/a', ''))
+        return
+    rows.append((label, f'{a*scale:.2f} {unit}', f'{b*scale:.2f} {unit}', f'{(b-a)/a*100:+.1f} %' if a else ''))
+cmp('dom0 boot to ready (virtual time)', 'dom0-ready-uptime-s', 1, 's')
+cmp('domU create + destroy (mean of 5)', 'domu-create-destroy-ns', 1e-6, 'ms')
+cmp('xen_version hypercall (mean of 20000)', 'hypercall-ns', 1, 'ns')
+
+phases = []
+def phase(label, xs):
+    m = med(xs)
+    phases.append((label, len(xs), m, us(m) if m is not None else None))
+phase('guest SYSTEM_SUSPEND trap to vCPU paused', susp)
+phase('xl resume (arch_domain_resume) to first guest instruction', lat)
+phase('GIC save', [g[0] for g in gic])
+phase('GIC restore', [g[1] for g in gic])
+
+md = ['## Stock Xen 4.20 against patched Xen (same work, QEMU -icount)', '',
+      '| work | stock | patched | patched vs stock |', '|---|---|---|---|']
+md += [f'| {a} | {b} | {c} | {d} |' for a, b, c, d in rows]
+md += ['', f'## Suspend/resume phases on the patched Xen (counter at {khz} kHz; medians)', '',
+       '| phase | samples | ticks | µs |', '|---|---|---|---|']
+for label, n, m, u in phases:
+    md.append(f'| {label} | {n} | {m if m is not None else "n/a"} | {"%.1f" % u if u is not None else "n/a"} |')
+md.append('| host suspend steps | - | n/a | not implemented yet (host suspend is a later issue) |')
+text = '\n'.join(md) + '\n'
+(out / 'results.md').write_text(text)
+print(text)
+
+# Timeline chart: one suspend/resume cycle, phases to scale (µs).
+bars = [(l, u) for l, n, m, u in phases if u is not None]
+if bars:
+    width, left, bh = 900, 330, 28
+    scale = (width - left - 80) / max(u for _, u in bars)
+    h = 70 + bh * len(bars) * 1.5
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{int(h)}" font-family="sans-serif" font-size="13">',
+           '<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="10" y="24" font-size="16" font-weight="bold">Suspend/resume phases, patched Xen 4.20 (QEMU -icount, medians, µs)</text>']
+    y = 50
+    colors = ['#4c78a8', '#f58518', '#54a24b', '#e45756']
+    for i, (label, u) in enumerate(bars):
+        w = max(2, u * scale)
+        svg.append(f'<text x="10" y="{y + 19}">{label}</text>')
+        svg.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bh}" fill="{colors[i % 4]}"/>')
+        svg.append(f'<text x="{left + w + 6:.1f}" y="{y + 19}">{u:.1f} µs</text>')
+        y += bh * 1.5
+    svg.append('</svg>')
+    (out / 'timeline.svg').write_text('\n'.join(svg) + '\n')
+    print(f'chart: {out / "timeline.svg"}')
+PY

@@ -1,0 +1,15 @@
+# Scenario "guest-soak": 200 guest suspend/resume cycles of the bare-metal
+# test guest (entry state and memory checked every cycle), with Xen's free
+# memory identical before and after.
+SCN_TIMEOUT=1500
+SCN_EXPECT=(
+	'Rust suspend layer v[0-9.]+ present'
+	'XSR: dom0 ready'
+	'XSR: soak: 200 guest cycles'
+	'XSR: soak: xl resume done x 200'
+	"XSR: soak: guest reported 200 x 'resumed ok' and RESULT PASS cycles=200"
+	'XSR: soak: free memory [0-9]+ MB before, [0-9]+ MB after: identical'
+	'XSR: scenario guest-soak PASS'
+	'XSR: powering off'
+)
+SCN_FORBID=('^XSR: .*FAIL')
