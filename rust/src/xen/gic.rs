@@ -234,38 +234,44 @@ pub unsafe fn init_v3(dbase: *mut u8, nr_cpus: u32) -> i32 {
     })
 }
 
-/// Save and disable the GIC (interrupts off, boot CPU).
-pub fn suspend() -> i32 {
+/// What [`suspend`] and [`resume`] do to the registered GIC.
+#[derive(Clone, Copy)]
+enum Op {
+    Save,
+    Restore,
+}
+
+fn apply<G: SuspendableGic>(gic: &mut G, ctx: &mut G::Ctx, op: Op) -> i32 {
+    to_errno(match op {
+        Op::Save => gic.save(ctx),
+        Op::Restore => gic.restore(ctx),
+    })
+}
+
+fn on_host_gic(op: Op) -> i32 {
     HOST.with(|h| match h.as_mut() {
         None => -ENODEV,
         Some(Host {
             hw: Hw::V2 { dist, cpu },
             ctx: Contexts::V2 { saved, .. },
-        }) => to_errno(V2Gic { dist, cpu }.save(saved.get_mut())),
+        }) => apply(&mut V2Gic { dist, cpu }, saved.get_mut(), op),
         Some(Host {
             hw: Hw::V3 { dist, nr_cpus },
             ctx: Contexts::V3 { saved, .. },
-        }) => to_errno(V3Gic::new(dist, *nr_cpus).save(saved.get_mut())),
+        }) => apply(&mut V3Gic::new(dist, *nr_cpus), saved.get_mut(), op),
         Some(_) => -EINVAL,
     })
     .unwrap_or(-EBUSY)
 }
 
+/// Save and disable the GIC (interrupts off, boot CPU).
+pub fn suspend() -> i32 {
+    on_host_gic(Op::Save)
+}
+
 /// Restore what [`suspend`] saved (interrupts off, boot CPU).
 pub fn resume() -> i32 {
-    HOST.with(|h| match h.as_mut() {
-        None => -ENODEV,
-        Some(Host {
-            hw: Hw::V2 { dist, cpu },
-            ctx: Contexts::V2 { saved, .. },
-        }) => to_errno(V2Gic { dist, cpu }.restore(saved.get_mut())),
-        Some(Host {
-            hw: Hw::V3 { dist, nr_cpus },
-            ctx: Contexts::V3 { saved, .. },
-        }) => to_errno(V3Gic::new(dist, *nr_cpus).restore(saved.get_mut())),
-        Some(_) => -EINVAL,
-    })
-    .unwrap_or(-EBUSY)
+    on_host_gic(Op::Restore)
 }
 
 fn to_errno(r: Result<(), GicError>) -> i32 {
