@@ -22,6 +22,7 @@ pub mod fmtbuf;
 pub mod gic;
 pub mod gicpm;
 pub mod global;
+pub mod hostpm;
 pub mod layer;
 pub mod psci;
 pub mod timer;
