@@ -12,7 +12,6 @@ BUILD := $(TOP)/build
 XEN_TREE := $(BUILD)/xen/xen
 XEN_MAKE := $(MAKE) -C $(XEN_TREE) XEN_TARGET_ARCH=arm64 \
 	CROSS_COMPILE=aarch64-linux-gnu- XSR_SRC=$(TOP)
-RUST_LIB := $(XEN_TREE)/arch/arm/rust/libxen_suspend.a
 RUST_TARGET := aarch64-unknown-none-softfloat
 # The environment Xen's make gives cargo, for cargo commands run from here.
 XEN_CARGO_ENV := XSR_XEN_CFLAGS_FILE=$(XEN_TREE)/arch/arm/rust/bindgen-cflags \

@@ -14,42 +14,37 @@ use super::{IccReg, IccRegs};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SysIcc;
 
+/// Expands `$access!(encoding)` with the generic system register encoding
+/// of `$r`, so that each access is written once for all five registers.
+macro_rules! with_encoding {
+    ($r:expr, $access:ident) => {
+        match $r {
+            IccReg::Ctlr => $access!("S3_0_C12_C12_4"), // ICC_CTLR_EL1
+            IccReg::Pmr => $access!("S3_0_C4_C6_0"),    // ICC_PMR_EL1
+            IccReg::Bpr1 => $access!("S3_0_C12_C12_3"), // ICC_BPR1_EL1
+            IccReg::SreEl2 => $access!("S3_4_C12_C9_5"), // ICC_SRE_EL2
+            IccReg::Igrpen1 => $access!("S3_0_C12_C12_7"), // ICC_IGRPEN1_EL1
+        }
+    };
+}
+
 impl IccRegs for SysIcc {
     fn read(&self, r: IccReg) -> u64 {
         let val: u64;
+        macro_rules! mrs {
+            ($enc:literal) => {
+                asm!(
+                    concat!("mrs {v}, ", $enc),
+                    v = out(reg) val,
+                    options(nostack, preserves_flags),
+                )
+            };
+        }
         // SAFETY: reading a GICv3 CPU interface system register at EL2 has
         // no effect on memory or on Rust-visible state (none of these five
         // is a read-sensitive register such as ICC_IAR1_EL1). No `nomem`:
         // the asm stays ordered with the surrounding MMIO accesses.
-        unsafe {
-            match r {
-                IccReg::Ctlr => asm!(
-                    "mrs {v}, S3_0_C12_C12_4",
-                    v = out(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-                IccReg::Pmr => asm!(
-                    "mrs {v}, S3_0_C4_C6_0",
-                    v = out(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-                IccReg::Bpr1 => asm!(
-                    "mrs {v}, S3_0_C12_C12_3",
-                    v = out(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-                IccReg::SreEl2 => asm!(
-                    "mrs {v}, S3_4_C12_C9_5",
-                    v = out(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-                IccReg::Igrpen1 => asm!(
-                    "mrs {v}, S3_0_C12_C12_7",
-                    v = out(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-            }
-        }
+        unsafe { with_encoding!(r, mrs) }
         val
     }
 
@@ -57,48 +52,21 @@ impl IccRegs for SysIcc {
     /// `dsb sy` (it is visible to the GIC before later MMIO accesses, as the
     /// power-down sequence needs between ICC_IGRPEN1_EL1 and GICR_WAKER).
     fn write(&mut self, r: IccReg, val: u64) {
+        macro_rules! msr {
+            ($enc:literal) => {
+                asm!(
+                    concat!("msr ", $enc, ", {v}"),
+                    "isb",
+                    "dsb sy",
+                    v = in(reg) val,
+                    options(nostack, preserves_flags),
+                )
+            };
+        }
         // SAFETY: writing these CPU interface registers changes which
         // interrupts the calling CPU takes and how, never memory or
         // Rust-visible state; the caller (suspend/resume, interrupts
         // masked) owns the CPU interface. isb and dsb only order.
-        unsafe {
-            match r {
-                IccReg::Ctlr => asm!(
-                    "msr S3_0_C12_C12_4, {v}",
-                    "isb",
-                    "dsb sy",
-                    v = in(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-                IccReg::Pmr => asm!(
-                    "msr S3_0_C4_C6_0, {v}",
-                    "isb",
-                    "dsb sy",
-                    v = in(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-                IccReg::Bpr1 => asm!(
-                    "msr S3_0_C12_C12_3, {v}",
-                    "isb",
-                    "dsb sy",
-                    v = in(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-                IccReg::SreEl2 => asm!(
-                    "msr S3_4_C12_C9_5, {v}",
-                    "isb",
-                    "dsb sy",
-                    v = in(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-                IccReg::Igrpen1 => asm!(
-                    "msr S3_0_C12_C12_7, {v}",
-                    "isb",
-                    "dsb sy",
-                    v = in(reg) val,
-                    options(nostack, preserves_flags),
-                ),
-            }
-        }
+        unsafe { with_encoding!(r, msr) }
     }
 }

@@ -19,8 +19,9 @@
 //!   SYSTEM_SUSPEND against CPU_ON/CPU_OFF. vCPU1 (the racer, started with
 //!   CPU_ON) starts vCPU2 with CPU_ON over and over (vCPU2 powers itself
 //!   off at once, silently) and waits for AFFINITY_INFO to say it is off,
-//!   while vCPU0 makes N (`cycles=`) SYSTEM_SUSPEND (SMC64) calls that must
-//!   all be DENIED, since vCPU1 is online; a suspend among them is caught
+//!   while vCPU0 makes at least N (`cycles=`) SYSTEM_SUSPEND (SMC64) calls,
+//!   for at least 10 seconds, that must all be DENIED, since vCPU1 is
+//!   online; a suspend among them is caught
 //!   at the resume entry. Then vCPU0 stops the racer, checks that vCPU1
 //!   and vCPU2 are off, and makes one SYSTEM_SUSPEND that must suspend and
 //!   resume with the same entry state as above (`RESULT PASS races=N`).
@@ -33,7 +34,7 @@
 //! vcpus = 1                     # 2 for mode=refusals, 3 for mode=races
 //! vuart = "sbsa_uart"
 //! cmdline = "mode=suspend cycles=10"   # or "mode=refusals",
-//!                                      # or "mode=races cycles=200"
+//!                                      # or "mode=races cycles=1000"
 //! ```
 //!
 //! Every line it prints starts with `TG: ` and goes to the SBSA vUART,
