@@ -94,8 +94,7 @@ allowed_symbols() {
 # archive that Xen's prelink pulls in.
 linked_members() {
 	local tree=$1 out=$2 cmd lib member
-	cmd=$(sed -n 's/^cmd_prelink\.o := //p' "$tree/.prelink.o.cmd" 2>/dev/null) ||
-		true
+	cmd=$(sed -n 's/^cmd_prelink\.o := //p' "$tree/.prelink.o.cmd" 2>/dev/null || true)
 	[ -n "$cmd" ] || die "$tree/.prelink.o.cmd not found: build Xen first (make xen)"
 	lib=arch/arm/rust/libxen_suspend.a
 	grep -q "$lib" <<<"$cmd" || die "Xen's prelink does not link $lib (CONFIG_RUST_SUSPEND off?)"

@@ -132,7 +132,6 @@ while [ ${#queue[@]} -gt 0 ]; do
 	extra_libs=()
 done
 ln -sf ../usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 "$R/lib/ld-linux-aarch64.so.1"
-ln -sf usr/lib "$R/lib64" 2>/dev/null || true
 
 # Xen kernel modules and their dependencies, decompressed (busybox insmod reads
 # plain .ko). extract mode runs no depmod: dependencies come from each module's

@@ -163,12 +163,12 @@ markers_in_order() {
 run_one() {
 	local m=$1 scn=$2
 	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
-	local SCN_DOM0=$scn SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=()
+	local SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=()
 	local SCN_XEN_ARGS="" SCN_TYPE=()
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
 	. "$f"
-	XEN_EXTRA_ARGS="${XEN_EXTRA_ARGS:-} $SCN_XEN_ARGS" make_dtb "$m" "$SCN_DOM0" "$dtb"
+	XEN_EXTRA_ARGS="${XEN_EXTRA_ARGS:-} $SCN_XEN_ARGS" make_dtb "$m" "$scn" "$dtb"
 	machine_args "$m"
 	local start end rc=0
 	start=$(date +%s)

@@ -1,6 +1,5 @@
 # Scenario "boot": Xen with the Rust layer boots, dom0 reaches a working
 # toolstack (xl list), and the machine powers off cleanly.
-SCN_DOM0=boot
 SCN_TIMEOUT=300
 SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'
