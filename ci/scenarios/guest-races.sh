@@ -7,6 +7,8 @@ SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'
 	'XSR: dom0 ready'
 	'XSR: races: xl resume issued [0-9]+ times while the guest ran and suspended \(0 failed\)'
+	'XSR: races: guest said: races check denied-while-racing ok ([0-9]+)/\1$'
+	'XSR: races: guest said: races racer done: [0-9]+ on/off cycles'
 	'XSR: races: xl destroy of a suspended domain ok'
 	'XSR: scenario guest-races PASS'
 	'XSR: powering off'
@@ -14,8 +16,6 @@ SCN_EXPECT=(
 SCN_EXPECT_GUEST=(
 	'TG: boot mode=races cycles=1000'
 	'TG: check cpu-on ok 0'
-	'TG: races check denied-while-racing ok ([0-9]+)/\1$'
-	'TG: races racer done: [0-9]+ on/off cycles'
 	'TG: races check others-off ok'
 	'TG: races check pc ok'
 	'TG: races check x0 ok 0x5a5a0002'
