@@ -59,6 +59,7 @@ fn header(manifest: &Path, out: &Path) {
         ("domain", "struct domain"),
         ("vcpu", "struct vcpu"),
         ("ResumeSlot", "xsr_resume_slot"),
+        ("UartContext", "xsr_uart_context"),
     ] {
         config.export.rename.insert(rust.into(), c.into());
     }
@@ -66,6 +67,7 @@ fn header(manifest: &Path, out: &Path) {
     config.export.include.push("ResumeSlot".into());
     // Implements a hook Xen declares itself (xen/domain.h).
     config.export.exclude.push("arch_domain_resume".into());
+    config.export.exclude.push("arch_hwdom_suspending".into());
 
     let mut builder = cbindgen::Builder::new().with_config(config);
     for src in FFI_SOURCES {
@@ -219,6 +221,7 @@ fn xen_bindings(out: &Path) {
         .opaque_type("domain|vcpu")
         // Defined by this library (abi.rs) and only mirrored by the header.
         .blocklist_type("xsr_resume_slot")
+        .blocklist_type("xsr_uart_context")
         .raw_line("pub use crate::abi::ResumeSlot as xsr_resume_slot;")
         .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()))
         .generate()

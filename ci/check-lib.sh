@@ -13,7 +13,8 @@
 # 3. the code size is printed;
 # 4. panic call sites: their number is printed and may not exceed
 #    ci/panic-sites.max, and none may be reachable from the functions a guest
-#    can trigger (vPSCI and resume: GUEST_ENTRIES below).
+#    can trigger (vPSCI, resume, the host suspend the hardware domain
+#    starts and the UART hooks it runs: GUEST_ENTRIES below).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 OBJDUMP=${CROSS_COMPILE}objdump
@@ -35,7 +36,7 @@ undefined_symbols() {
 
 # Functions a guest reaches through a trap or the toolstack through a
 # hypercall: no panic may be reachable from them.
-GUEST_ENTRIES="xsr_vpsci_system_suspend xsr_vpsci_features arch_domain_resume"
+GUEST_ENTRIES="xsr_vpsci_system_suspend xsr_vpsci_features arch_domain_resume arch_hwdom_suspending xsr_host_suspend_run xsr_pl011_suspend xsr_pl011_resume xsr_cadence_suspend xsr_cadence_resume"
 
 # panic_report OBJECTS...: prints "sites N" (call sites of panic functions),
 # then "reachable ENTRY -> ... -> PANIC" for each guest entry that can reach

@@ -89,7 +89,7 @@ ln -sf ../bin/busybox "$R/sbin/insmod"
 
 xenbin=$ROOT/usr/lib/xen-4.20/bin
 want_bins=()
-for b in xl xenstored xenconsoled xen-init-dom0 xenstore-write xenstore-read xenstore-ls xenstore-rm; do
+for b in xl xenstored xenconsoled xen-init-dom0 xenstore-write xenstore-read xenstore-ls xenstore-rm xenhypfs; do
 	src=""
 	for d in "$xenbin" "$ROOT/usr/sbin" "$ROOT/usr/bin"; do
 		if [ -f "$d/$b" ] && file -b "$d/$b" | grep -q ELF; then src=$d/$b; break; fi

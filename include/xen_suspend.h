@@ -17,7 +17,38 @@ struct vcpu;
 /**
  * Version of the interface described by `include/xen_suspend.h`.
  */
-#define XSR_ABI_VERSION 3
+#define XSR_ABI_VERSION 4
+
+/**
+ * Saved state of one console UART (C: `struct xsr_uart_context`),
+ * embedded in the C driver's private structure. All-zero bytes (also
+ * `UartContext::new` and `Default`) are the empty context.
+ *
+ * Slots of `regs`:
+ *
+ * | slot | PL011   | Cadence |
+ * |------|---------|---------|
+ * | 0    | IBRD    | CR      |
+ * | 1    | FBRD    | MR      |
+ * | 2    | LCR_H   | IMR     |
+ * | 3    | CR      | BAUDGEN |
+ * | 4    | IFLS    | RXTOUT  |
+ * | 5    | IMSC    | RXWM    |
+ * | 6    | (0)     | MODEMCR |
+ * | 7    | (0)     | BAUDDIV |
+ *
+ * An SBSA generic UART only saves IMSC; its other slots stay 0.
+ */
+struct xsr_uart_context {
+  /**
+   * The saved register values (see the table above).
+   */
+  uint32_t regs[8];
+  /**
+   * Whether `regs` holds a save that has not been restored yet.
+   */
+  bool saved;
+};
 
 /**
  * Where a domain resumes after a PSCI SYSTEM_SUSPEND (C name
@@ -65,7 +96,9 @@ int32_t xsr_init(uint32_t abi_version);
  * current one) with the argument registers as the guest wrote them:
  * `entry_point` (x1) and `context_id` (x2). Returns the PSCI code for x0.
  * On success the domain shuts down with reason "suspend" and resumes at
- * `entry_point` when the toolstack resumes it.
+ * `entry_point` when the toolstack resumes it; for the hardware domain,
+ * the suspend of the host starts (see xsr_host_suspend_run()), and the
+ * domain resumes when the host is back.
  *
  * # Safety
  *
@@ -85,6 +118,33 @@ int32_t xsr_vpsci_system_suspend(struct vcpu *v,
  * `d` must be the domain of the current vCPU.
  */
 int32_t xsr_vpsci_features(struct domain *d, uint32_t fid);
+
+/**
+ * `suspend_test=freeze|cpus|devices|platform` (at boot, or at run time
+ * through hypfs) makes every host suspend a dry run up to that stage;
+ * `suspend_test=off` ends dry runs. 0 or -EINVAL.
+ *
+ * # Safety
+ *
+ * `value` is a NUL-terminated string.
+ */
+int32_t xsr_host_set_dry_run(const char *value);
+
+/**
+ * Boot, after PSCI, the console and the IOMMU are set up: decide whether
+ * the hardware domain is offered SYSTEM_SUSPEND (firmware PSCI >= 1.0
+ * with SYSTEM_SUSPEND, or a dry run; every console UART and the IOMMU
+ * able to suspend) and say it on the console.
+ */
+void xsr_host_init(void);
+
+/**
+ * The host suspend tasklet, on pCPU0: run the sequence (or its dry run),
+ * log every step with its duration, and resume the hardware domain (at
+ * its entry point, or after its call with DENIED if a step failed; every
+ * completed step is undone either way).
+ */
+void xsr_host_suspend_run(void);
 
 /**
  * Boot: register the host's GICv2 with the suspend layer, which allocates
@@ -149,5 +209,52 @@ void xsr_time_suspend(void);
  * deadline again. Interrupts off.
  */
 void xsr_time_resume(void);
+
+/**
+ * Serial suspend hook of Xen's PL011 driver: wait (bounded) for the
+ * transmitter to drain, save what a power loss destroys into `ctx`, and
+ * leave the UART as a power loss would (disabled, interrupts masked,
+ * reset values). `sbsa`: an SBSA generic UART (only its interrupt mask is
+ * saved); `mmio32`: 32-bit accesses, else 16-bit. Returns 0, or -ETIMEDOUT
+ * when the transmitter did not drain (saved and reset all the same), or
+ * -EINVAL for a null pointer.
+ *
+ * # Safety
+ *
+ * `base` maps the UART's registers; `ctx` points to a context owned by
+ * the driver; the caller owns the UART (console stolen, interrupts off).
+ */
+int32_t xsr_pl011_suspend(void *base, bool sbsa, bool mmio32, struct xsr_uart_context *ctx);
+
+/**
+ * Serial resume hook of Xen's PL011 driver: write back what
+ * xsr_pl011_suspend() saved (baud divisors, line control, FIFO levels,
+ * interrupt mask, then the control register). 0, or -EINVAL when nothing
+ * was saved (nothing is written then).
+ *
+ * # Safety
+ *
+ * As for xsr_pl011_suspend().
+ */
+int32_t xsr_pl011_resume(void *base, bool sbsa, bool mmio32, struct xsr_uart_context *ctx);
+
+/**
+ * Serial suspend hook of Xen's Cadence UART driver (ZynqMP): as
+ * xsr_pl011_suspend(), with 32-bit accesses.
+ *
+ * # Safety
+ *
+ * As for xsr_pl011_suspend().
+ */
+int32_t xsr_cadence_suspend(void *base, struct xsr_uart_context *ctx);
+
+/**
+ * Serial resume hook of Xen's Cadence UART driver: as xsr_pl011_resume().
+ *
+ * # Safety
+ *
+ * As for xsr_pl011_suspend().
+ */
+int32_t xsr_cadence_resume(void *base, struct xsr_uart_context *ctx);
 
 #endif  /* XEN_SUSPEND_H */

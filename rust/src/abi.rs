@@ -8,7 +8,7 @@
 //! stale prototype.
 
 /// Version of the interface described by `include/xen_suspend.h`.
-pub const XSR_ABI_VERSION: u32 = 3;
+pub const XSR_ABI_VERSION: u32 = 4;
 
 /// Where a domain resumes after a PSCI SYSTEM_SUSPEND (C name
 /// `struct xsr_resume_slot`, embedded in Xen's `struct arch_domain`).
@@ -31,4 +31,31 @@ pub struct ResumeSlot {
     pub vcpu_id: u32,
     /// Whether the rest is valid and waits for a resume.
     pub armed: bool,
+}
+
+/// Saved state of one console UART (C: `struct xsr_uart_context`),
+/// embedded in the C driver's private structure. All-zero bytes (also
+/// `UartContext::new` and `Default`) are the empty context.
+///
+/// Slots of `regs`:
+///
+/// | slot | PL011   | Cadence |
+/// |------|---------|---------|
+/// | 0    | IBRD    | CR      |
+/// | 1    | FBRD    | MR      |
+/// | 2    | LCR_H   | IMR     |
+/// | 3    | CR      | BAUDGEN |
+/// | 4    | IFLS    | RXTOUT  |
+/// | 5    | IMSC    | RXWM    |
+/// | 6    | (0)     | MODEMCR |
+/// | 7    | (0)     | BAUDDIV |
+///
+/// An SBSA generic UART only saves IMSC; its other slots stay 0.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UartContext {
+    /// The saved register values (see the table above).
+    pub regs: [u32; 8],
+    /// Whether `regs` holds a save that has not been restored yet.
+    pub saved: bool,
 }

@@ -9,9 +9,12 @@
 
 use core::ffi::c_void;
 
+use crate::abi::UartContext;
 use crate::layer::{self, Level, Log};
 use crate::timer::{self, SysTimer};
 use crate::vpsci::{self, GuestDomain, Resumed};
+use crate::xen::host::{self, XenHostGate};
+use crate::xen::uart::UartMmio;
 use crate::xen::{domain, gic, vcpu, XenConsole, XenDomain};
 
 /// Start the Rust suspend layer: check that Xen was built against this
@@ -30,7 +33,9 @@ pub extern "C" fn xsr_init(abi_version: u32) -> i32 {
 /// current one) with the argument registers as the guest wrote them:
 /// `entry_point` (x1) and `context_id` (x2). Returns the PSCI code for x0.
 /// On success the domain shuts down with reason "suspend" and resumes at
-/// `entry_point` when the toolstack resumes it.
+/// `entry_point` when the toolstack resumes it; for the hardware domain,
+/// the suspend of the host starts (see xsr_host_suspend_run()), and the
+/// domain resumes when the host is back.
 ///
 /// # Safety
 ///
@@ -49,7 +54,14 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
         return crate::psci::PsciError::Denied.code();
     };
     let t0 = timer::now();
-    let rc = vpsci::system_suspend(&mut dom, caller, fid, entry_point, context_id);
+    let rc = vpsci::system_suspend(
+        &mut dom,
+        &mut XenHostGate,
+        caller,
+        fid,
+        entry_point,
+        context_id,
+    );
     if rc == 0 {
         let ticks = timer::now().wrapping_sub(t0);
         // The entry point as decoded for the calling convention.
@@ -79,7 +91,7 @@ pub unsafe extern "C" fn xsr_vpsci_features(d: *mut domain, fid: u32) -> i32 {
     // SAFETY: d is current->domain (this function's contract), alive while
     // its vCPU traps; features() only reads it.
     match unsafe { XenDomain::new(d) } {
-        Some(dom) => vpsci::features(&dom, fid),
+        Some(dom) => vpsci::features(&dom, &XenHostGate, fid),
         None => crate::psci::PsciError::NotSupported.code(),
     }
 }
@@ -130,6 +142,50 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
             ),
         ),
     }
+}
+
+/// `suspend_test=freeze|cpus|devices|platform` (at boot, or at run time
+/// through hypfs) makes every host suspend a dry run up to that stage;
+/// `suspend_test=off` ends dry runs. 0 or -EINVAL.
+///
+/// # Safety
+///
+/// `value` is a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn xsr_host_set_dry_run(value: *const core::ffi::c_char) -> i32 {
+    if value.is_null() {
+        return crate::errno::EINVAL;
+    }
+    // SAFETY: a NUL-terminated string (this function's contract), read
+    // only during the call.
+    let s = unsafe { core::ffi::CStr::from_ptr(value) };
+    host::set_dry_run(s.to_bytes())
+}
+
+/// Boot, after PSCI, the console and the IOMMU are set up: decide whether
+/// the hardware domain is offered SYSTEM_SUSPEND (firmware PSCI >= 1.0
+/// with SYSTEM_SUSPEND, or a dry run; every console UART and the IOMMU
+/// able to suspend) and say it on the console.
+#[no_mangle]
+pub extern "C" fn xsr_host_init() {
+    host::init();
+}
+
+/// The host suspend tasklet, on pCPU0: run the sequence (or its dry run),
+/// log every step with its duration, and resume the hardware domain (at
+/// its entry point, or after its call with DENIED if a step failed; every
+/// completed step is undone either way).
+#[no_mangle]
+pub extern "C" fn xsr_host_suspend_run() {
+    host::run();
+}
+
+/// Asked by domain_shutdown() (declared by Xen in xen/domain.h, so not in
+/// this header): whether the hardware domain's shutdown for suspend starts
+/// a host suspend this layer accepted, rather than a halt.
+#[no_mangle]
+pub extern "C" fn arch_hwdom_suspending(_d: *const domain) -> bool {
+    host::hwdom_suspending()
 }
 
 /// Boot: register the host's GICv2 with the suspend layer, which allocates
@@ -228,4 +284,103 @@ pub extern "C" fn xsr_time_suspend() {
 #[no_mangle]
 pub extern "C" fn xsr_time_resume() {
     timer::resume(crate::xen::raise_timer_softirq);
+}
+
+/// Serial suspend hook of Xen's PL011 driver: wait (bounded) for the
+/// transmitter to drain, save what a power loss destroys into `ctx`, and
+/// leave the UART as a power loss would (disabled, interrupts masked,
+/// reset values). `sbsa`: an SBSA generic UART (only its interrupt mask is
+/// saved); `mmio32`: 32-bit accesses, else 16-bit. Returns 0, or -ETIMEDOUT
+/// when the transmitter did not drain (saved and reset all the same), or
+/// -EINVAL for a null pointer.
+///
+/// # Safety
+///
+/// `base` maps the UART's registers; `ctx` points to a context owned by
+/// the driver; the caller owns the UART (console stolen, interrupts off).
+#[no_mangle]
+pub unsafe extern "C" fn xsr_pl011_suspend(
+    base: *mut c_void,
+    sbsa: bool,
+    mmio32: bool,
+    ctx: *mut UartContext,
+) -> i32 {
+    // SAFETY: this function's contract.
+    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), mmio32) }, unsafe {
+        ctx.as_mut()
+    }) else {
+        return crate::errno::EINVAL;
+    };
+    if crate::uart::pl011_suspend(&mut regs, sbsa, ctx).drained {
+        0
+    } else {
+        crate::errno::ETIMEDOUT
+    }
+}
+
+/// Serial resume hook of Xen's PL011 driver: write back what
+/// xsr_pl011_suspend() saved (baud divisors, line control, FIFO levels,
+/// interrupt mask, then the control register). 0, or -EINVAL when nothing
+/// was saved (nothing is written then).
+///
+/// # Safety
+///
+/// As for xsr_pl011_suspend().
+#[no_mangle]
+pub unsafe extern "C" fn xsr_pl011_resume(
+    base: *mut c_void,
+    sbsa: bool,
+    mmio32: bool,
+    ctx: *mut UartContext,
+) -> i32 {
+    // SAFETY: this function's contract.
+    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), mmio32) }, unsafe {
+        ctx.as_mut()
+    }) else {
+        return crate::errno::EINVAL;
+    };
+    match crate::uart::pl011_restore(&mut regs, sbsa, ctx) {
+        Ok(()) => 0,
+        Err(_) => crate::errno::EINVAL,
+    }
+}
+
+/// Serial suspend hook of Xen's Cadence UART driver (ZynqMP): as
+/// xsr_pl011_suspend(), with 32-bit accesses.
+///
+/// # Safety
+///
+/// As for xsr_pl011_suspend().
+#[no_mangle]
+pub unsafe extern "C" fn xsr_cadence_suspend(base: *mut c_void, ctx: *mut UartContext) -> i32 {
+    // SAFETY: this function's contract.
+    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), true) }, unsafe {
+        ctx.as_mut()
+    }) else {
+        return crate::errno::EINVAL;
+    };
+    if crate::uart::cadence_suspend(&mut regs, ctx).drained {
+        0
+    } else {
+        crate::errno::ETIMEDOUT
+    }
+}
+
+/// Serial resume hook of Xen's Cadence UART driver: as xsr_pl011_resume().
+///
+/// # Safety
+///
+/// As for xsr_pl011_suspend().
+#[no_mangle]
+pub unsafe extern "C" fn xsr_cadence_resume(base: *mut c_void, ctx: *mut UartContext) -> i32 {
+    // SAFETY: this function's contract.
+    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), true) }, unsafe {
+        ctx.as_mut()
+    }) else {
+        return crate::errno::EINVAL;
+    };
+    match crate::uart::cadence_restore(&mut regs, ctx) {
+        Ok(()) => 0,
+        Err(_) => crate::errno::EINVAL,
+    }
 }

@@ -5,8 +5,11 @@
 //! staged dry run (in the spirit of Linux's /sys/power/pm_test).
 //!
 //! Written against [`HostPlatform`]; the Xen side (freezing domains, CPU
-//! hotplug, the GIC and timer hooks, the PSCI call) implements it. Nothing in
-//! Xen calls this yet.
+//! hotplug, the GIC and timer hooks, the PSCI call) implements it in
+//! `xen::host`, and runs it from a tasklet on pCPU0 when the hardware
+//! domain calls PSCI SYSTEM_SUSPEND. [`decide`] is the policy: whether the
+//! hardware domain is offered SYSTEM_SUSPEND at all, and how far a suspend
+//! goes.
 
 /// One step of a host suspend, in the order it runs (REFERENCE.md section
 /// 3 item 11). Resume undoes them in reverse.
@@ -32,6 +35,24 @@ pub enum Step {
     SaveContext,
     /// Call the firmware's PSCI SYSTEM_SUSPEND: returns after resume.
     Firmware,
+}
+
+impl Step {
+    /// The step's name in Xen's log.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Step::FreezeDomains => "freeze-domains",
+            Step::CheckOthersSuspended => "check-domains",
+            Step::NonBootCpusOff => "cpus-off",
+            Step::Timers => "timers",
+            Step::Iommu => "iommu",
+            Step::Console => "console",
+            Step::IrqsOff => "irqs-off",
+            Step::Gic => "gic",
+            Step::SaveContext => "save-context",
+            Step::Firmware => "firmware",
+        }
+    }
 }
 
 /// All steps, in order.
@@ -74,6 +95,106 @@ impl Stage {
             Stage::Platform => 9,
             Stage::Full => SEQUENCE.len(),
         }
+    }
+}
+
+impl Stage {
+    /// The dry-run levels, as `suspend_test=` names them.
+    pub const DRY_RUNS: [Stage; 4] = [Stage::Freeze, Stage::Cpus, Stage::Devices, Stage::Platform];
+
+    /// The stage's name (`suspend_test=` value; "full" for a real suspend).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Stage::Freeze => "freeze",
+            Stage::Cpus => "cpus",
+            Stage::Devices => "devices",
+            Stage::Platform => "platform",
+            Stage::Full => "full",
+        }
+    }
+
+    /// The dry-run level named `s` (a `suspend_test=` value).
+    pub fn parse_dry_run(s: &[u8]) -> Option<Stage> {
+        Self::DRY_RUNS
+            .iter()
+            .copied()
+            .find(|st| st.name().as_bytes() == s)
+    }
+}
+
+/// What decides whether the hardware domain may suspend the host, gathered
+/// by Xen at boot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// The firmware's PSCI version (major << 16 | minor).
+    pub psci_version: u32,
+    /// The firmware's PSCI_FEATURES(SYSTEM_SUSPEND, SMC64) answer (not
+    /// asked, NOT_SUPPORTED, before PSCI 1.0).
+    pub fw_system_suspend: i32,
+    /// Every console UART in use can suspend and resume.
+    pub console_can_suspend: bool,
+    /// No IOMMU in use, or it can suspend and resume.
+    pub iommu_can_suspend: bool,
+    /// Xen has the resume entry a real suspend needs (head.S).
+    pub resume_entry: bool,
+    /// The dry-run level from `suspend_test=`, if any.
+    pub dry_run: Option<Stage>,
+}
+
+/// Why the hardware domain is not offered SYSTEM_SUSPEND.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The firmware's PSCI is older than 1.0 (no PSCI_FEATURES, no
+    /// SYSTEM_SUSPEND).
+    OldPsci(u32),
+    /// The firmware does not implement SYSTEM_SUSPEND (its PSCI_FEATURES
+    /// answer).
+    NoFirmwareSuspend(i32),
+    /// A console UART in use has no suspend/resume.
+    Console,
+    /// The IOMMU in use has no suspend/resume.
+    Iommu,
+    /// This Xen has no resume entry for a real suspend.
+    NoResumeEntry,
+}
+
+/// PSCI 1.0, the first version with PSCI_FEATURES and SYSTEM_SUSPEND.
+pub const PSCI_1_0: u32 = 1 << 16;
+
+/// How far a suspend of the host goes, or why there is none. A dry run
+/// needs no firmware support (it never calls the firmware), but it does
+/// suspend the console and IOMMU from the "devices" level on, so those
+/// must be able to.
+pub fn decide(p: &Policy) -> Result<Stage, Refusal> {
+    if !p.console_can_suspend {
+        return Err(Refusal::Console);
+    }
+    if !p.iommu_can_suspend {
+        return Err(Refusal::Iommu);
+    }
+    if let Some(stage) = p.dry_run {
+        return Ok(stage);
+    }
+    if p.psci_version < PSCI_1_0 {
+        return Err(Refusal::OldPsci(p.psci_version));
+    }
+    if p.fw_system_suspend != crate::psci::SUCCESS {
+        return Err(Refusal::NoFirmwareSuspend(p.fw_system_suspend));
+    }
+    if !p.resume_entry {
+        return Err(Refusal::NoResumeEntry);
+    }
+    Ok(Stage::Full)
+}
+
+/// The PSCI code the hardware domain's SYSTEM_SUSPEND returns with when a
+/// run ends with `out`: success (the domain then resumes at its entry
+/// point, as after a real suspend) or DENIED (the domain continues after
+/// its call; Xen's log says which step failed and why).
+pub fn psci_code(out: Outcome) -> i32 {
+    match out {
+        Outcome::Resumed | Outcome::DryRun(_) => crate::psci::SUCCESS,
+        Outcome::Failed { .. } => crate::psci::PsciError::Denied.code(),
     }
 }
 
@@ -231,6 +352,86 @@ mod tests {
         assert_eq!(p.events[SEQUENCE.len() - 1], Ev::Run(Step::Firmware));
         assert_eq!(p.events[SEQUENCE.len()], Ev::Undo(Step::Firmware));
         assert_eq!(*p.events.last().unwrap(), Ev::Undo(Step::FreezeDomains));
+    }
+
+    fn policy() -> Policy {
+        Policy {
+            psci_version: 0x1_0001,
+            fw_system_suspend: 0,
+            console_can_suspend: true,
+            iommu_can_suspend: true,
+            resume_entry: true,
+            dry_run: None,
+        }
+    }
+
+    #[test]
+    fn the_host_suspends_only_with_firmware_support_and_suspendable_devices() {
+        assert_eq!(decide(&policy()), Ok(Stage::Full));
+        // QEMU's own PSCI: 1.1 without SYSTEM_SUSPEND.
+        let qemu = Policy {
+            fw_system_suspend: -1,
+            ..policy()
+        };
+        assert_eq!(decide(&qemu), Err(Refusal::NoFirmwareSuspend(-1)));
+        let old = Policy {
+            psci_version: 0x2,
+            ..policy()
+        };
+        assert_eq!(decide(&old), Err(Refusal::OldPsci(2)));
+        let console = Policy {
+            console_can_suspend: false,
+            ..policy()
+        };
+        assert_eq!(decide(&console), Err(Refusal::Console));
+        let iommu = Policy {
+            iommu_can_suspend: false,
+            ..policy()
+        };
+        assert_eq!(decide(&iommu), Err(Refusal::Iommu));
+        let no_entry = Policy {
+            resume_entry: false,
+            ..policy()
+        };
+        assert_eq!(decide(&no_entry), Err(Refusal::NoResumeEntry));
+    }
+
+    #[test]
+    fn a_dry_run_needs_no_firmware_but_suspendable_devices() {
+        for stage in Stage::DRY_RUNS {
+            let p = Policy {
+                psci_version: 0x1_0001,
+                fw_system_suspend: -1,
+                resume_entry: false,
+                dry_run: Some(stage),
+                ..policy()
+            };
+            assert_eq!(decide(&p), Ok(stage));
+            let p = Policy {
+                console_can_suspend: false,
+                ..p
+            };
+            assert_eq!(decide(&p), Err(Refusal::Console));
+        }
+    }
+
+    #[test]
+    fn suspend_test_levels_parse_by_name_only() {
+        for stage in Stage::DRY_RUNS {
+            assert_eq!(Stage::parse_dry_run(stage.name().as_bytes()), Some(stage));
+        }
+        for bad in [&b""[..], b"full", b"Devices", b"devices ", b"core", b"cpu"] {
+            assert_eq!(Stage::parse_dry_run(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_domain_is_told_success_after_a_resume_or_dry_run_and_denied_on_failure() {
+        assert_eq!(psci_code(Outcome::Resumed), 0);
+        assert_eq!(psci_code(Outcome::DryRun(Stage::Cpus)), 0);
+        for step in SEQUENCE {
+            assert_eq!(psci_code(Outcome::Failed { step, code: -16 }), -3);
+        }
     }
 
     #[test]

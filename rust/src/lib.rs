@@ -26,6 +26,7 @@ pub mod hostpm;
 pub mod layer;
 pub mod psci;
 pub mod timer;
+pub mod uart;
 pub mod vpsci;
 
 #[cfg(target_os = "none")]

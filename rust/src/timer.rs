@@ -65,6 +65,15 @@ pub fn now() -> u64 {
     v
 }
 
+/// The system counter's frequency in Hz (CNTFRQ_EL0, target builds).
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub fn frequency() -> u64 {
+    let v: u64;
+    // SAFETY: reading CNTFRQ_EL0 has no side effect.
+    unsafe { core::arch::asm!("mrs {}, cntfrq_el0", out(reg) v, options(nomem, nostack)) };
+    v
+}
+
 /// The real registers (target builds).
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 pub struct SysTimer;

@@ -41,6 +41,43 @@ pub trait GuestDomain {
     fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), i32>;
 }
 
+/// The host side of a SYSTEM_SUSPEND by the hardware domain: its suspend
+/// is the host's. Xen implements it in `xen::host`; a domU never reaches it.
+pub trait HostGate {
+    /// Whether the hardware domain is offered SYSTEM_SUSPEND (the policy
+    /// of `hostpm::decide`, settled at boot).
+    fn offered(&self) -> bool;
+    /// Whether every other domain is suspended (a host suspend is refused
+    /// while one is not; `Err` names one, for the log).
+    fn others_suspended(&self) -> Result<(), u16>;
+    /// Claim the host suspend: the hardware domain's coming shutdown for
+    /// suspend then starts it instead of halting Xen. False when one is
+    /// already under way.
+    fn begin(&mut self) -> bool;
+    /// Give the claim back: the hardware domain did not shut down.
+    fn cancel(&mut self);
+    /// Run the host suspend (on pCPU0, later); the hardware domain is
+    /// shutting down for suspend and its resume slot is armed.
+    fn start(&mut self);
+}
+
+/// A [`HostGate`] that never offers a host suspend.
+pub struct NoHostSuspend;
+
+impl HostGate for NoHostSuspend {
+    fn offered(&self) -> bool {
+        false
+    }
+    fn others_suspended(&self) -> Result<(), u16> {
+        Ok(())
+    }
+    fn begin(&mut self) -> bool {
+        false
+    }
+    fn cancel(&mut self) {}
+    fn start(&mut self) {}
+}
+
 /// The register state a vCPU resumes with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VcpuEntry {
@@ -58,13 +95,13 @@ pub struct VcpuEntry {
 
 /// PSCI_FEATURES(fid) for one of the SYSTEM_SUSPEND ids: 0 (supported, no
 /// feature flags) where a call could succeed, NOT_SUPPORTED where it never
-/// can: for the hardware domain (its suspend would be the host's, which
-/// this layer does not do yet) and for the SMC64 id asked by an AArch32
-/// guest, which cannot issue it.
-pub fn features(dom: &impl GuestDomain, fid: u32) -> i32 {
+/// can: for the hardware domain when the host cannot suspend (its suspend
+/// is the host's, see [`HostGate::offered`]) and for the SMC64 id asked by
+/// an AArch32 guest, which cannot issue it.
+pub fn features(dom: &impl GuestDomain, host: &impl HostGate, fid: u32) -> i32 {
     match psci::system_suspend_conv(fid) {
         None => PsciError::NotSupported.code(),
-        Some(_) if dom.is_hardware_domain() => PsciError::NotSupported.code(),
+        Some(_) if dom.is_hardware_domain() && !host.offered() => PsciError::NotSupported.code(),
         Some(Conv::Smc64) if !dom.is_64bit() => PsciError::NotSupported.code(),
         Some(_) => psci::SUCCESS,
     }
@@ -73,21 +110,31 @@ pub fn features(dom: &impl GuestDomain, fid: u32) -> i32 {
 /// SYSTEM_SUSPEND called by vCPU `caller` of `dom` with function id `fid`
 /// and argument registers `x1` (entry point) and `x2` (context id), as the
 /// guest wrote them. Returns the PSCI code for x0. On success the domain is
-/// shutting down for suspend and its resume slot is armed; on any error
+/// shutting down for suspend and its resume slot is armed, and for the
+/// hardware domain the host suspend has been started (`host`); on any error
 /// nothing has changed.
-pub fn system_suspend(dom: &mut impl GuestDomain, caller: u32, fid: u32, x1: u64, x2: u64) -> i32 {
-    psci::to_code(try_system_suspend(dom, caller, fid, x1, x2))
+pub fn system_suspend(
+    dom: &mut impl GuestDomain,
+    host: &mut impl HostGate,
+    caller: u32,
+    fid: u32,
+    x1: u64,
+    x2: u64,
+) -> i32 {
+    psci::to_code(try_system_suspend(dom, host, caller, fid, x1, x2))
 }
 
 fn try_system_suspend(
     dom: &mut impl GuestDomain,
+    host: &mut impl HostGate,
     caller: u32,
     fid: u32,
     x1: u64,
     x2: u64,
 ) -> Result<(), PsciError> {
     let conv = psci::system_suspend_conv(fid).ok_or(PsciError::NotSupported)?;
-    if dom.is_hardware_domain() {
+    let hwdom = dom.is_hardware_domain();
+    if hwdom && !host.offered() {
         return Err(PsciError::NotSupported);
     }
     let is_64bit = dom.is_64bit();
@@ -121,9 +168,19 @@ fn try_system_suspend(
     if !dom.other_vcpus_offline(caller) {
         return Err(PsciError::Denied);
     }
+    if hwdom {
+        // The host suspends only when every other domain already is
+        // (checked again once they are frozen), and one at a time.
+        if host.others_suspended().is_err() || !host.begin() {
+            return Err(PsciError::Denied);
+        }
+    }
     if !dom.shutdown_for_suspend() {
         // Already shutting down for another reason (poweroff, crash...):
         // that wins, nothing is armed.
+        if hwdom {
+            host.cancel();
+        }
         return Err(PsciError::Denied);
     }
     // The calling vCPU has not left the trap yet, and a resume first
@@ -136,6 +193,9 @@ fn try_system_suspend(
         vcpu_id: caller,
         armed: true,
     };
+    if hwdom {
+        host.start();
+    }
     Ok(())
 }
 
@@ -280,28 +340,35 @@ mod tests {
     #[test]
     fn features_for_a_64bit_guest() {
         let d = FakeDomain::new();
-        assert_eq!(features(&d, S32), 0);
-        assert_eq!(features(&d, S64), 0);
-        assert_eq!(features(&d, psci::PSCI_FEATURES), -1);
+        assert_eq!(features(&d, &NoHostSuspend, S32), 0);
+        assert_eq!(features(&d, &NoHostSuspend, S64), 0);
+        assert_eq!(features(&d, &NoHostSuspend, psci::PSCI_FEATURES), -1);
     }
 
     #[test]
     fn features_never_advertise_what_is_refused() {
         let mut hw = FakeDomain::new();
         hw.hwdom = true;
-        assert_eq!(features(&hw, S32), -1);
-        assert_eq!(features(&hw, S64), -1);
+        assert_eq!(features(&hw, &NoHostSuspend, S32), -1);
+        assert_eq!(features(&hw, &NoHostSuspend, S64), -1);
         let mut d32 = FakeDomain::new();
         d32.is_64bit = false;
-        assert_eq!(features(&d32, S32), 0);
-        assert_eq!(features(&d32, S64), -1);
+        assert_eq!(features(&d32, &NoHostSuspend, S32), 0);
+        assert_eq!(features(&d32, &NoHostSuspend, S64), -1);
     }
 
     #[test]
     fn suspend_arms_the_slot_and_shuts_down_for_suspend() {
         let mut d = FakeDomain::new();
         assert_eq!(
-            system_suspend(&mut d, 0, S64, 0x4000_1000, 0x1234_5678_9abc_def0),
+            system_suspend(
+                &mut d,
+                &mut NoHostSuspend,
+                0,
+                S64,
+                0x4000_1000,
+                0x1234_5678_9abc_def0
+            ),
             0
         );
         assert!(d.suspended);
@@ -320,7 +387,14 @@ mod tests {
     #[test]
     fn smc32_ignores_garbage_in_the_upper_halves() {
         let mut d = FakeDomain::new();
-        let rc = system_suspend(&mut d, 0, S32, 0xdead_beef_4000_2000, 0xffff_ffff_c0ff_ee01);
+        let rc = system_suspend(
+            &mut d,
+            &mut NoHostSuspend,
+            0,
+            S32,
+            0xdead_beef_4000_2000,
+            0xffff_ffff_c0ff_ee01,
+        );
         assert_eq!(rc, 0);
         assert_eq!(d.slot.entry, 0x4000_2000);
         assert_eq!(d.slot.context_id, 0xc0ff_ee01);
@@ -330,20 +404,33 @@ mod tests {
     fn smc64_keeps_the_upper_halves() {
         // The same garbage with SMC64 is an address outside RAM.
         let mut d = FakeDomain::new();
-        assert_eq!(system_suspend(&mut d, 0, S64, 0xdead_beef_4000_2000, 0), -9);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0xdead_beef_4000_2000, 0),
+            -9
+        );
         assert!(d.untouched());
     }
 
     #[test]
     fn bit0_is_invalid_for_64bit_and_thumb_for_32bit() {
         let mut d = FakeDomain::new();
-        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1001, 0), -9);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1001, 0),
+            -9
+        );
         assert!(d.untouched());
 
         let mut d32 = FakeDomain::new();
         d32.is_64bit = false;
         assert_eq!(
-            system_suspend(&mut d32, 0, S32, 0x4000_1001, 0xffff_ffff_0000_0007),
+            system_suspend(
+                &mut d32,
+                &mut NoHostSuspend,
+                0,
+                S32,
+                0x4000_1001,
+                0xffff_ffff_0000_0007
+            ),
             0
         );
         assert_eq!(d32.slot.entry, 0x4000_1000);
@@ -352,7 +439,10 @@ mod tests {
 
         let mut d32 = FakeDomain::new();
         d32.is_64bit = false;
-        assert_eq!(system_suspend(&mut d32, 0, S32, 0x4000_1000, 0), 0);
+        assert_eq!(
+            system_suspend(&mut d32, &mut NoHostSuspend, 0, S32, 0x4000_1000, 0),
+            0
+        );
         assert_eq!(d32.slot.cpsr, psr::ENTRY32);
     }
 
@@ -360,7 +450,10 @@ mod tests {
     fn a_32bit_guest_cannot_use_smc64() {
         let mut d32 = FakeDomain::new();
         d32.is_64bit = false;
-        assert_eq!(system_suspend(&mut d32, 0, S64, 0x4000_1000, 0), -1);
+        assert_eq!(
+            system_suspend(&mut d32, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
+            -1
+        );
         assert!(d32.untouched());
     }
 
@@ -368,7 +461,11 @@ mod tests {
     fn entry_outside_ram_is_invalid_address() {
         for entry in [0, RAM.start - 4, RAM.end, 0x0900_0000, u64::MAX - 1] {
             let mut d = FakeDomain::new();
-            assert_eq!(system_suspend(&mut d, 0, S64, entry, 0), -9, "{entry:#x}");
+            assert_eq!(
+                system_suspend(&mut d, &mut NoHostSuspend, 0, S64, entry, 0),
+                -9,
+                "{entry:#x}"
+            );
             assert!(d.untouched());
         }
     }
@@ -376,14 +473,23 @@ mod tests {
     #[test]
     fn another_vcpu_online_is_denied_whoever_calls() {
         let mut d = FakeDomain::new().with_vcpus(&[true, true]);
-        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1000, 0), -3);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
+            -3
+        );
         assert!(d.untouched());
         let mut d = FakeDomain::new().with_vcpus(&[true, true]);
-        assert_eq!(system_suspend(&mut d, 1, S64, 0x4000_1000, 0), -3);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 1, S64, 0x4000_1000, 0),
+            -3
+        );
         assert!(d.untouched());
         // Any vCPU may be the caller once the others are off.
         let mut d = FakeDomain::new().with_vcpus(&[false, true, false]);
-        assert_eq!(system_suspend(&mut d, 1, S64, 0x4000_1000, 0), 0);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 1, S64, 0x4000_1000, 0),
+            0
+        );
         assert_eq!(d.slot.vcpu_id, 1);
     }
 
@@ -391,15 +497,160 @@ mod tests {
     fn hardware_domain_is_not_supported_and_untouched() {
         let mut d = FakeDomain::new();
         d.hwdom = true;
-        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1000, 0), -1);
-        assert_eq!(system_suspend(&mut d, 0, S32, 0x4000_1000, 0), -1);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
+            -1
+        );
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S32, 0x4000_1000, 0),
+            -1
+        );
         assert!(d.untouched());
+    }
+
+    /// The host side, recording the calls.
+    #[derive(Default)]
+    struct FakeHost {
+        offered: bool,
+        running_domu: Option<u16>,
+        busy: bool,
+        calls: Vec<&'static str>,
+    }
+
+    impl HostGate for FakeHost {
+        fn offered(&self) -> bool {
+            self.offered
+        }
+        fn others_suspended(&self) -> Result<(), u16> {
+            self.running_domu.map_or(Ok(()), Err)
+        }
+        fn begin(&mut self) -> bool {
+            self.calls.push("begin");
+            !core::mem::replace(&mut self.busy, true)
+        }
+        fn cancel(&mut self) {
+            self.calls.push("cancel");
+            self.busy = false;
+        }
+        fn start(&mut self) {
+            self.calls.push("start");
+        }
+    }
+
+    fn hwdom() -> FakeDomain {
+        let mut d = FakeDomain::new();
+        d.hwdom = true;
+        d
+    }
+
+    #[test]
+    fn the_hardware_domain_is_offered_suspend_only_when_the_host_can() {
+        let host = FakeHost {
+            offered: true,
+            ..Default::default()
+        };
+        assert_eq!(features(&hwdom(), &host, S64), 0);
+        assert_eq!(features(&hwdom(), &host, S32), 0);
+        assert_eq!(features(&hwdom(), &FakeHost::default(), S64), -1);
+        // A domU's answer does not depend on the host.
+        assert_eq!(features(&FakeDomain::new(), &FakeHost::default(), S64), 0);
+    }
+
+    #[test]
+    fn the_hardware_domain_suspends_the_host_when_every_other_domain_is_suspended() {
+        let mut d = hwdom();
+        let mut host = FakeHost {
+            offered: true,
+            ..Default::default()
+        };
+        assert_eq!(system_suspend(&mut d, &mut host, 0, S64, 0x4000_1000, 7), 0);
+        assert!(d.suspended && d.slot.armed);
+        assert_eq!((d.slot.entry, d.slot.context_id), (0x4000_1000, 7));
+        // Claimed before the shutdown (so that Xen does not halt), started
+        // after the slot is armed.
+        assert_eq!(host.calls, ["begin", "start"]);
+    }
+
+    #[test]
+    fn the_host_suspend_is_denied_while_a_domain_runs_and_nothing_changes() {
+        let mut d = hwdom();
+        let mut host = FakeHost {
+            offered: true,
+            running_domu: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(
+            system_suspend(&mut d, &mut host, 0, S64, 0x4000_1000, 0),
+            -3
+        );
+        assert!(d.untouched());
+        assert!(host.calls.is_empty() && !host.busy);
+    }
+
+    #[test]
+    fn one_host_suspend_at_a_time() {
+        let mut d = hwdom();
+        let mut host = FakeHost {
+            offered: true,
+            busy: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            system_suspend(&mut d, &mut host, 0, S64, 0x4000_1000, 0),
+            -3
+        );
+        assert!(d.untouched());
+        assert_eq!(host.calls, ["begin"]);
+    }
+
+    #[test]
+    fn a_hardware_domain_shutting_down_otherwise_gives_the_claim_back() {
+        let mut d = hwdom();
+        d.shutting_down_otherwise = true;
+        let mut host = FakeHost {
+            offered: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            system_suspend(&mut d, &mut host, 0, S64, 0x4000_1000, 0),
+            -3
+        );
+        assert!(!d.slot.armed);
+        assert_eq!(host.calls, ["begin", "cancel"]);
+        assert!(!host.busy);
+    }
+
+    #[test]
+    fn the_hardware_domain_gets_the_same_argument_checks() {
+        let mut host = FakeHost {
+            offered: true,
+            ..Default::default()
+        };
+        let mut d = hwdom();
+        assert_eq!(
+            system_suspend(&mut d, &mut host, 0, S64, 0x4000_1001, 0),
+            -9
+        );
+        assert_eq!(
+            system_suspend(&mut d, &mut host, 0, S64, 0x8000_0000, 0),
+            -9
+        );
+        let mut d = hwdom().with_vcpus(&[true, true]);
+        assert_eq!(
+            system_suspend(&mut d, &mut host, 0, S64, 0x4000_1000, 0),
+            -3
+        );
+        assert!(d.untouched());
+        assert!(host.calls.is_empty());
     }
 
     #[test]
     fn unknown_function_is_not_supported() {
         let mut d = FakeDomain::new();
-        assert_eq!(system_suspend(&mut d, 0, 0x8400_0001, 0x4000_1000, 0), -1);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, 0x8400_0001, 0x4000_1000, 0),
+            -1
+        );
         assert!(d.untouched());
     }
 
@@ -407,7 +658,10 @@ mod tests {
     fn a_concurrent_shutdown_wins_and_nothing_is_armed() {
         let mut d = FakeDomain::new();
         d.shutting_down_otherwise = true;
-        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1000, 0), -3);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
+            -3
+        );
         assert_eq!(d.shutdown_calls, 1);
         assert!(!d.slot.armed);
         assert_eq!(resume(&mut d), Resumed::NotArmed);
@@ -417,7 +671,10 @@ mod tests {
     #[test]
     fn resume_applies_the_armed_slot_once() {
         let mut d = FakeDomain::new().with_vcpus(&[false, true]);
-        assert_eq!(system_suspend(&mut d, 1, S64, 0x4000_3000, 42), 0);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 1, S64, 0x4000_3000, 42),
+            0
+        );
         assert_eq!(
             resume(&mut d),
             Resumed::AtEntry {
@@ -455,7 +712,10 @@ mod tests {
     #[test]
     fn a_failed_load_is_reported_and_disarms() {
         let mut d = FakeDomain::new();
-        assert_eq!(system_suspend(&mut d, 0, S64, 0x4000_1000, 0), 0);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
+            0
+        );
         d.load_fails = Some(-22);
         assert_eq!(
             resume(&mut d),
@@ -472,7 +732,10 @@ mod tests {
         let mut d = FakeDomain::new();
         for cycle in 0..10u64 {
             let entry = 0x4000_0000 + cycle * 0x100;
-            assert_eq!(system_suspend(&mut d, 0, S64, entry, cycle), 0);
+            assert_eq!(
+                system_suspend(&mut d, &mut NoHostSuspend, 0, S64, entry, cycle),
+                0
+            );
             assert_eq!(
                 resume(&mut d),
                 Resumed::AtEntry {
@@ -533,7 +796,7 @@ mod tests {
                 d.is_64bit = is_64bit;
                 d.shutting_down_otherwise = other_reason;
 
-                let rc = system_suspend(&mut d, caller as u32, fid, x1, x2);
+                let rc = system_suspend(&mut d, &mut NoHostSuspend, caller as u32, fid, x1, x2);
                 prop_assert!([0, -1, -3, -9].contains(&rc), "rc {}", rc);
                 if rc == 0 {
                     let s = d.slot;
@@ -571,10 +834,10 @@ mod tests {
                 let mut d = FakeDomain::new();
                 d.hwdom = hwdom;
                 d.is_64bit = is_64bit;
-                let f = features(&d, fid);
+                let f = features(&d, &NoHostSuspend, fid);
                 prop_assert!(f == 0 || f == -1);
                 // Advertised means a well-formed call can succeed.
-                let rc = system_suspend(&mut d, 0, fid, RAM.start, 0);
+                let rc = system_suspend(&mut d, &mut NoHostSuspend, 0, fid, RAM.start, 0);
                 prop_assert_eq!(f == 0, rc == 0);
             }
         }

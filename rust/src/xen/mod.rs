@@ -8,6 +8,8 @@ use crate::fmtbuf::FmtBuf;
 use crate::layer::{Level, Log};
 
 pub mod gic;
+pub mod host;
+pub mod uart;
 mod xendomain;
 /// Xen's `struct domain` and `struct vcpu`, opaque: Rust only passes
 /// pointers to them back to Xen.

@@ -16,11 +16,14 @@ impl XenDomain {
     /// # Safety
     ///
     /// `d` must be null or point to a live domain that stays alive while
-    /// the value is used, and the caller must be in one of the two contexts
+    /// the value is used, and the caller must be in one of the contexts
     /// that may touch the domain's resume slot: the domain's only online
-    /// vCPU trapped in SYSTEM_SUSPEND, or `arch_domain_resume` (domain
-    /// paused, shutdown_lock held). A resume first pauses the domain, which
-    /// waits for a trapped vCPU to leave Xen, so the two never overlap.
+    /// vCPU trapped in SYSTEM_SUSPEND, `arch_domain_resume` (domain paused,
+    /// shutdown_lock held), or, for the hardware domain, the host suspend
+    /// tasklet before it resumes the domain (the domain and its toolstack
+    /// are shut down for suspend: nobody else resumes it). A resume first
+    /// pauses the domain, which waits for a trapped vCPU to leave Xen, so
+    /// these never overlap.
     pub unsafe fn new(d: *mut sys::domain) -> Option<Self> {
         NonNull::new(d).map(Self)
     }
