@@ -11,7 +11,7 @@ for p in "$TOP"/xen-patches/*.patch; do
 		printf '%s\n' "$out" >&2
 		die "patch $(basename "$p") does not apply to $tree"
 	fi
-	if grep -qiE 'offset|fuzz' <<<"$out"; then
+	if grep -qE '^Hunk #[0-9]+ succeeded at .*(offset|fuzz)' <<<"$out"; then
 		printf '%s\n' "$out" >&2
 		die "patch $(basename "$p") applies only with offset or fuzz; refresh it"
 	fi

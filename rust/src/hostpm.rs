@@ -135,7 +135,8 @@ pub struct Policy {
     pub console_can_suspend: bool,
     /// No IOMMU in use, or it can suspend and resume.
     pub iommu_can_suspend: bool,
-    /// Xen has the resume entry a real suspend needs (head.S).
+    /// Xen has the resume entry a real suspend needs (head.S), and a real
+    /// suspend is enabled (`xsr_host_suspend`).
     pub resume_entry: bool,
     /// The dry-run level from `suspend_test=`, if any.
     pub dry_run: Option<Stage>,
@@ -154,7 +155,7 @@ pub enum Refusal {
     Console,
     /// The IOMMU in use has no suspend/resume.
     Iommu,
-    /// This Xen has no resume entry for a real suspend.
+    /// A real suspend is not enabled (no resume entry offered).
     NoResumeEntry,
 }
 

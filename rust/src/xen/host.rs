@@ -148,7 +148,9 @@ pub fn init() {
                 ),
                 Refusal::NoResumeEntry => c.line(
                     Level::Info,
-                    format_args!("{head}: no resume entry"),
+                    format_args!(
+                        "{head}: a real suspend is not enabled (xsr_host_suspend on Xen's command line)"
+                    ),
                 ),
             }
         }
