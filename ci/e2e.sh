@@ -5,8 +5,12 @@
 #   ci/e2e.sh [-m MACHINE]... [-s SCENARIO]... [--xen FILE] [--show]
 #             [--guest-cfg FILE [--guest-file FILE]...]
 #
-# MACHINE: virt-gicv3, virt-gicv2, zcu102 (default: the two virt ones). SCENARIO: a file name in
-# ci/scenarios/ without .sh (default: boot). One line per machine and scenario:
+# MACHINE: virt-gicv3, virt-gicv2, zcu102 (default: the two virt ones), or virt-gicv3-fw,
+# virt-gicv2-fw: the same virt machines with secure=on, booted through the project's
+# test EL3 firmware (rust/firmware, built by ci/firmware.sh; its PSCI has SYSTEM_SUSPEND;
+# FW_WIPE=scrambled makes its suspend scramble the registers instead of resetting them).
+# SCENARIO: a file name in ci/scenarios/ without .sh (default: boot). One line per
+# machine and scenario:
 #   E2E PASS <machine> <scenario> <seconds>s
 #   E2E FAIL <machine> <scenario> <reason>
 # Serial logs are kept in build/logs/<machine>-<scenario>.log; the tail of a
@@ -36,7 +40,7 @@ while [ $# -gt 0 ]; do
 	--show) SHOW=1; shift ;;
 	--guest-cfg) guest_cfgs+=("$2"); shift 2 ;;
 	--guest-file) guest_files+=("$2"); shift 2 ;;
-	-h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
 	*) die "unknown argument $1 (see ci/e2e.sh --help)" ;;
 	esac
 done
@@ -67,10 +71,32 @@ for f in "$XEN_IMAGE" "$DOM0_IMAGE" "$DOM0_INITRD"; do
 done
 command -v "$QEMU" >/dev/null || die "$QEMU not found: run ci/setup.sh"
 
+# Firmware boot (machines *-fw): the test firmware and the addresses it
+# expects things at (rust/firmware/src/layout.rs: XEN_ADDR, DTB_ADDR,
+# CONFIG_ADDR, WIPE_SCRAMBLED_MAGIC).
+FIRMWARE=${FIRMWARE:-$BUILD/firmware/fw.bin}
+FW_XEN_ADDR=0x40200000
+FW_DTB_ADDR=0x48000000
+FW_DTB_MAX=$((2 << 20))
+FW_CONFIG_ADDR=0x47fff000
+FW_WIPE_SCRAMBLED=0x5343524d
+for m in "${machines[@]}"; do
+	case "$m" in
+	*-fw)
+		bash "$TOP/ci/firmware.sh" >"$LOGS/firmware-build.log" 2>&1 ||
+			{ tail -n 20 "$LOGS/firmware-build.log" >&2; die "ci/firmware.sh failed (see $LOGS/firmware-build.log)"; }
+		break
+		;;
+	esac
+done
+
 # machine_args MACHINE: sets, for MACHINE, QEMU_MACHINE (array), XEN_CONSOLE
 # (Xen's console and machine options), DOM0_ADDR and INITRD_ADDR (where the
-# dom0 kernel and initramfs are loaded) and BASE_DTB (empty: QEMU's own).
+# dom0 kernel and initramfs are loaded), BASE_DTB (empty: QEMU's own) and
+# FW_BOOT (1: booted through the test firmware, Xen and the DTB loaded at
+# the addresses it expects).
 machine_args() {
+	FW_BOOT=0
 	case "$1" in
 	virt-gicv3 | virt-gicv2)
 		QEMU_MACHINE=(-machine "virt,virtualization=on,gic-version=${1#virt-gicv}"
@@ -90,7 +116,19 @@ machine_args() {
 		INITRD_ADDR=0x24000000
 		BASE_DTB=$BUILD/dom0/zynqmp-zcu102-rev1.0.dtb
 		;;
-	*) die "unknown machine $1 (known: virt-gicv3, virt-gicv2, zcu102)" ;;
+	virt-gicv3-fw | virt-gicv2-fw)
+		# secure=on with -bios: every CPU starts in the test firmware at
+		# EL3; QEMU's own PSCI is off and the firmware's takes over.
+		local v=${1#virt-gicv}
+		QEMU_MACHINE=(-machine "virt,secure=on,virtualization=on,gic-version=${v%-fw}"
+			-cpu cortex-a57 -smp 2 -m 2048 -bios "$FIRMWARE")
+		XEN_CONSOLE="console=dtuart dtuart=/pl011@9000000"
+		DOM0_ADDR=0x50000000
+		INITRD_ADDR=0x54000000
+		BASE_DTB=""
+		FW_BOOT=1
+		;;
+	*) die "unknown machine $1 (known: virt-gicv3, virt-gicv2, zcu102, virt-gicv3-fw, virt-gicv2-fw)" ;;
 	esac
 }
 
@@ -125,6 +163,28 @@ make_dtb() {
 		"console=hvc0 earlycon=xen rdinit=/init quiet loglevel=4 xsr.scenario=$scn"
 	fdtput -p -t s "$out" "$imod" compatible multiboot,ramdisk multiboot,module
 	fdtput -t x "$out" "$imod" reg 0 "$INITRD_ADDR" 0 "$(hexsize "$DOM0_INITRD")"
+	[ "$FW_BOOT" = 0 ] || fw_dtb "$out"
+}
+
+# fw_dtb DTB: what QEMU's own PSCI used to add and the test firmware
+# provides instead: a /psci node (PSCI 1.0 and 0.2 compatibles, SMC
+# conduit, the 0.1 function ids for old clients, as QEMU writes them) and
+# enable-method = "psci" on every CPU.
+fw_dtb() {
+	local out=$1 cpu
+	fdtput -r "$out" /psci 2>/dev/null || true
+	fdtput -p -t s "$out" /psci compatible arm,psci-1.0 arm,psci-0.2 arm,psci
+	fdtput -t s "$out" /psci method smc
+	fdtput -t x "$out" /psci cpu_suspend 0xc4000001
+	fdtput -t x "$out" /psci cpu_off 0x84000002
+	fdtput -t x "$out" /psci cpu_on 0xc4000003
+	fdtput -t x "$out" /psci migrate 0xc4000005
+	for cpu in $(fdtget -l "$out" /cpus); do
+		case "$cpu" in
+		cpu@*) fdtput -t s "$out" "/cpus/$cpu" enable-method psci ;;
+		esac
+	done
+	[ "$(stat -c %s "$out")" -le "$FW_DTB_MAX" ] || die "$out is larger than the firmware allows ($FW_DTB_MAX bytes)"
 }
 
 # type_on_markers LOG QEMU_PID FD REGEX=TEXT...: while QEMU runs, type each
@@ -164,7 +224,7 @@ run_one() {
 	local m=$1 scn=$2
 	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
 	local SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=()
-	local SCN_XEN_ARGS="" SCN_TYPE=()
+	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_FW_WIPE=
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
 	. "$f"
@@ -180,12 +240,26 @@ run_one() {
 	rm -f "$fifo"
 	mkfifo "$fifo"
 	exec {infd}<>"$fifo"
+	# How Xen and its device tree reach the machine: QEMU's kernel loader,
+	# or (firmware boot) raw loads where the firmware expects them, plus
+	# the firmware's configuration word (FW_WIPE or the scenario's
+	# SCN_FW_WIPE: "scrambled").
+	local boot_args=(-kernel "$XEN_IMAGE" -dtb "$dtb")
+	if [ "$FW_BOOT" = 1 ]; then
+		boot_args=(-device "loader,file=$XEN_IMAGE,addr=$FW_XEN_ADDR,force-raw=on"
+			-device "loader,file=$dtb,addr=$FW_DTB_ADDR,force-raw=on")
+		case "${FW_WIPE:-$SCN_FW_WIPE}" in
+		"" | reset) ;;
+		scrambled) boot_args+=(-device "loader,addr=$FW_CONFIG_ADDR,data=$FW_WIPE_SCRAMBLED,data-len=4") ;;
+		*) die "FW_WIPE=${FW_WIPE:-$SCN_FW_WIPE}: expected reset or scrambled" ;;
+		esac
+	fi
 	# QEMU_EXTRA (words), for example "-icount shift=0,sleep=off" (make bench).
 	# shellcheck disable=SC2086
 	timeout -k 5 "$SCN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" ${QEMU_EXTRA:-} \
 		-display none -monitor none -nic none -no-reboot \
 		-chardev "file,id=serial0,path=$log,input-path=$fifo" -serial chardev:serial0 \
-		-kernel "$XEN_IMAGE" -dtb "$dtb" \
+		"${boot_args[@]}" \
 		-device "loader,file=$DOM0_IMAGE,addr=$DOM0_ADDR,force-raw=on" \
 		-device "loader,file=$DOM0_INITRD,addr=$INITRD_ADDR,force-raw=on" \
 		</dev/null >"$log.qemu" 2>&1 &

@@ -219,6 +219,8 @@ type Entry = (Step, bool, u64);
 /// once the console is back).
 struct XenHost {
     irq_flags: usize,
+    /// Test only (xsr_test_skip_gic_restore): the GIC was not restored.
+    gic_restore_skipped: bool,
     awake: i32,
     log: [Option<Entry>; 2 * SEQUENCE.len()],
     logged: usize,
@@ -228,6 +230,7 @@ impl XenHost {
     fn new() -> Self {
         Self {
             irq_flags: 0,
+            gic_restore_skipped: false,
             awake: -1,
             log: [None; 2 * SEQUENCE.len()],
             logged: 0,
@@ -295,7 +298,11 @@ impl HostPlatform for XenHost {
                 Step::Iommu => sys::xsr_helper_iommu_resume(),
                 Step::Console => sys::xsr_helper_console_resume(),
                 Step::IrqsOff => sys::xsr_helper_irq_restore(self.irq_flags as _),
-                Step::Gic => sys::xsr_helper_gic_resume(),
+                Step::Gic => {
+                    if !sys::xsr_helper_gic_resume() {
+                        self.gic_restore_skipped = true;
+                    }
+                }
                 Step::SaveContext => sys::xsr_helper_boot_mapping(false),
                 // After a resume the firmware has nothing to undo.
                 Step::Firmware => {}
@@ -371,6 +378,12 @@ pub fn run() {
         );
     }
     let mut c = XenConsole;
+    if host.gic_restore_skipped {
+        c.line(
+            Level::Warning,
+            format_args!("xen-suspend: TEST: the GIC was not restored (xsr_test_skip_gic_restore)"),
+        );
+    }
     match out {
         Outcome::Resumed => c.line(
             Level::Info,

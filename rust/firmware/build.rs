@@ -1,0 +1,15 @@
+//! Build script of the firmware: hands the linker script to the bare-metal
+//! build (aarch64-unknown-none-softfloat) only; the host build (`cargo
+//! test`) links normally.
+
+use std::env;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=link.x");
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("none") {
+        let dir = env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+        println!("cargo:rustc-link-search={dir}");
+        println!("cargo:rustc-link-arg-bins=-Tlink.x");
+    }
+}
