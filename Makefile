@@ -20,8 +20,13 @@ MACHINES ?= virt-gicv3 virt-gicv2 zcu102
 SCENARIOS ?= boot guest-suspend-baremetal guest-refusals guest-suspend-linux gic-selftest host-dry-run host-refusal
 TESTGUEST := rust/testguest
 TESTGUEST_TARGET := $(BUILD)/testguest/target
+FIRMWARE := rust/firmware
+FIRMWARE_TARGET := $(BUILD)/firmware/target
+# The real host suspend, under the project's EL3 test firmware.
+FW_MACHINES ?= virt-gicv3-fw virt-gicv2-fw
+FW_SCENARIOS ?= boot host-suspend-firmware host-suspend-scrambled host-suspend-nogic
 
-.PHONY: all demo test bench setup xen-src xen dom0 e2e fmt-check clippy host-test negative \
+.PHONY: all demo test bench setup xen-src xen dom0 firmware e2e fmt-check clippy host-test negative \
 	header header-check lib-check patch-check patch-tree patches clean distclean
 
 all: xen dom0
@@ -46,6 +51,10 @@ xen: xen-src
 dom0: xen-src
 	@bash ci/dom0.sh
 
+# The EL3 test firmware for QEMU virt (secure=on): build/firmware/fw.bin.
+firmware: setup
+	@bash ci/firmware.sh
+
 demo: xen dom0
 	@bash ci/demo.sh
 
@@ -57,13 +66,16 @@ e2e: xen dom0
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
 
 fmt-check:
-	@printf '\n==> cargo fmt --check (library and test guest)\n'
+	@printf '\n==> cargo fmt --check (library, test guest, test firmware)\n'
 	@cargo fmt --all -- --check
 	@cd $(TESTGUEST) && cargo fmt --all -- --check
+	@cd $(FIRMWARE) && cargo fmt --all -- --check
 
 host-test:
 	@printf '\n==> cargo test: the test guest'"'"'s parsers (host)\n'
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
+	@printf '\n==> cargo test: the test firmware'"'"'s PSCI and suspend logic (host)\n'
+	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
 	@printf '\n==> cargo test: the library (host, no Xen tree)\n'
 	@cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
 
@@ -84,6 +96,9 @@ clippy: xen
 		--target-dir $(XEN_TREE)/arch/arm/rust/target -- -D warnings
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --release \
 		--target $(RUST_TARGET) -- -D warnings
+	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo clippy --quiet --all-targets -- -D warnings
+	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo clippy --quiet --release \
+		--target $(RUST_TARGET) -- -D warnings
 
 lib-check: xen
 	@bash ci/check-lib.sh --selftest
@@ -96,11 +111,14 @@ patch-check: setup
 negative: setup
 	@bash ci/check-negative.sh
 
-test: setup fmt-check host-test header-check patch-check negative xen clippy lib-check dom0
+test: setup fmt-check host-test header-check patch-check negative xen clippy lib-check dom0 firmware
 	@printf '\n==> end-to-end: %s on %s\n' "$(SCENARIOS)" "$(MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
 	@printf '\n==> end-to-end: races and soak on virt-gicv3\n'
 	@bash ci/e2e.sh -m virt-gicv3 -s guest-races -s guest-soak
+	@printf '\n==> end-to-end, real host suspend under the test firmware: %s on %s\n' \
+		"$(FW_SCENARIOS)" "$(FW_MACHINES)"
+	@bash ci/e2e.sh $(foreach m,$(FW_MACHINES),-m $(m)) $(foreach s,$(FW_SCENARIOS),-s $(s))
 	@printf '\nALL TESTS PASSED\n'
 
 # A git tree of Xen with the patch series as commits (build/xen-dev), for
