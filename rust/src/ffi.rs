@@ -14,7 +14,7 @@ use crate::layer::{self, Level, Log};
 use crate::timer::{self, SysTimer};
 use crate::vpsci::{self, GuestDomain, Resumed};
 use crate::xen::host::{self, XenHostGate};
-use crate::xen::uart::UartMmio;
+use crate::xen::uart::{self, resumed, suspended};
 use crate::xen::{domain, gic, vcpu, XenConsole, XenDomain};
 
 /// Start the Rust suspend layer: check that Xen was built against this
@@ -305,16 +305,11 @@ pub unsafe extern "C" fn xsr_pl011_suspend(
     mmio32: bool,
     ctx: *mut UartContext,
 ) -> i32 {
-    // SAFETY: this function's contract.
-    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), mmio32) }, unsafe {
-        ctx.as_mut()
-    }) else {
-        return crate::errno::EINVAL;
-    };
-    if crate::uart::pl011_suspend(&mut regs, sbsa, ctx).drained {
-        0
-    } else {
-        crate::errno::ETIMEDOUT
+    // SAFETY: this function's contract is with_uart's.
+    unsafe {
+        uart::with_uart(base, mmio32, ctx, |r, c| {
+            suspended(crate::uart::pl011_suspend(r, sbsa, c))
+        })
     }
 }
 
@@ -333,15 +328,11 @@ pub unsafe extern "C" fn xsr_pl011_resume(
     mmio32: bool,
     ctx: *mut UartContext,
 ) -> i32 {
-    // SAFETY: this function's contract.
-    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), mmio32) }, unsafe {
-        ctx.as_mut()
-    }) else {
-        return crate::errno::EINVAL;
-    };
-    match crate::uart::pl011_restore(&mut regs, sbsa, ctx) {
-        Ok(()) => 0,
-        Err(_) => crate::errno::EINVAL,
+    // SAFETY: this function's contract is with_uart's.
+    unsafe {
+        uart::with_uart(base, mmio32, ctx, |r, c| {
+            resumed(crate::uart::pl011_restore(r, sbsa, c))
+        })
     }
 }
 
@@ -353,16 +344,11 @@ pub unsafe extern "C" fn xsr_pl011_resume(
 /// As for xsr_pl011_suspend().
 #[no_mangle]
 pub unsafe extern "C" fn xsr_cadence_suspend(base: *mut c_void, ctx: *mut UartContext) -> i32 {
-    // SAFETY: this function's contract.
-    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), true) }, unsafe {
-        ctx.as_mut()
-    }) else {
-        return crate::errno::EINVAL;
-    };
-    if crate::uart::cadence_suspend(&mut regs, ctx).drained {
-        0
-    } else {
-        crate::errno::ETIMEDOUT
+    // SAFETY: this function's contract is with_uart's.
+    unsafe {
+        uart::with_uart(base, true, ctx, |r, c| {
+            suspended(crate::uart::cadence_suspend(r, c))
+        })
     }
 }
 
@@ -373,14 +359,10 @@ pub unsafe extern "C" fn xsr_cadence_suspend(base: *mut c_void, ctx: *mut UartCo
 /// As for xsr_pl011_suspend().
 #[no_mangle]
 pub unsafe extern "C" fn xsr_cadence_resume(base: *mut c_void, ctx: *mut UartContext) -> i32 {
-    // SAFETY: this function's contract.
-    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), true) }, unsafe {
-        ctx.as_mut()
-    }) else {
-        return crate::errno::EINVAL;
-    };
-    match crate::uart::cadence_restore(&mut regs, ctx) {
-        Ok(()) => 0,
-        Err(_) => crate::errno::EINVAL,
+    // SAFETY: this function's contract is with_uart's.
+    unsafe {
+        uart::with_uart(base, true, ctx, |r, c| {
+            resumed(crate::uart::cadence_restore(r, c))
+        })
     }
 }

@@ -61,23 +61,6 @@ pub trait HostGate {
     fn start(&mut self);
 }
 
-/// A [`HostGate`] that never offers a host suspend.
-pub struct NoHostSuspend;
-
-impl HostGate for NoHostSuspend {
-    fn offered(&self) -> bool {
-        false
-    }
-    fn others_suspended(&self) -> Result<(), u16> {
-        Ok(())
-    }
-    fn begin(&mut self) -> bool {
-        false
-    }
-    fn cancel(&mut self) {}
-    fn start(&mut self) {}
-}
-
 /// The register state a vCPU resumes with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VcpuEntry {
@@ -506,6 +489,23 @@ mod tests {
             -1
         );
         assert!(d.untouched());
+    }
+
+    /// A host that never offers a suspend (the domU tests).
+    struct NoHostSuspend;
+
+    impl HostGate for NoHostSuspend {
+        fn offered(&self) -> bool {
+            false
+        }
+        fn others_suspended(&self) -> Result<(), u16> {
+            Ok(())
+        }
+        fn begin(&mut self) -> bool {
+            false
+        }
+        fn cancel(&mut self) {}
+        fn start(&mut self) {}
     }
 
     /// The host side, recording the calls.

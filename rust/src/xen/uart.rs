@@ -3,9 +3,13 @@
 //! drives with 16-bit accessors (its default, for PL011s that cannot take
 //! 32-bit accesses; every register this layer saves fits in 16 bits).
 
+use core::ffi::c_void;
 use core::ptr::NonNull;
 
+use crate::abi::UartContext;
+use crate::errno;
 use crate::gic::Regs;
+use crate::uart::{SaveReport, UartError};
 
 /// Registers of a UART mapped by its Xen driver.
 pub struct UartMmio {
@@ -76,4 +80,45 @@ impl Regs for UartMmio {
     }
 
     fn write64(&mut self, _off: usize, _val: u64) {}
+}
+
+/// The common part of the UART hooks: wrap the driver's mapping and
+/// context, run `op` on them; -EINVAL for a null pointer.
+///
+/// # Safety
+///
+/// `base` maps the UART's registers and `ctx` points to the driver's
+/// context, both for the whole call, and the caller owns the UART (Xen's
+/// serial suspend/resume hooks: console stolen, interrupts off).
+pub unsafe fn with_uart(
+    base: *mut c_void,
+    wide: bool,
+    ctx: *mut UartContext,
+    op: impl FnOnce(&mut UartMmio, &mut UartContext) -> i32,
+) -> i32 {
+    // SAFETY: this function's contract.
+    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), wide) }, unsafe {
+        ctx.as_mut()
+    }) else {
+        return errno::EINVAL;
+    };
+    op(&mut regs, ctx)
+}
+
+/// A suspend hook's result: 0, or -ETIMEDOUT when the transmitter did not
+/// drain (saved and reset all the same).
+pub fn suspended(report: SaveReport) -> i32 {
+    if report.drained {
+        0
+    } else {
+        errno::ETIMEDOUT
+    }
+}
+
+/// A resume hook's result: 0, or -EINVAL when nothing was saved.
+pub fn resumed(r: Result<(), UartError>) -> i32 {
+    match r {
+        Ok(()) => 0,
+        Err(_) => errno::EINVAL,
+    }
 }
