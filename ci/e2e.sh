@@ -98,13 +98,20 @@ done
 machine_args() {
 	FW_BOOT=0
 	case "$1" in
-	virt-gicv3 | virt-gicv2)
-		QEMU_MACHINE=(-machine "virt,virtualization=on,gic-version=${1#virt-gicv}"
+	virt-gicv3 | virt-gicv2 | virt-gicv3-fw | virt-gicv2-fw)
+		local gic=${1#virt-gicv}
+		QEMU_MACHINE=(-machine "virt,virtualization=on,gic-version=${gic%-fw}"
 			-cpu cortex-a57 -smp 2 -m 2048)
 		XEN_CONSOLE="console=dtuart dtuart=/pl011@9000000"
 		DOM0_ADDR=0x50000000
 		INITRD_ADDR=0x54000000
 		BASE_DTB=""
+		if [ "${1%-fw}" != "$1" ]; then
+			# secure=on with -bios: every CPU starts in the test firmware
+			# at EL3; QEMU's own PSCI is off and the firmware's takes over.
+			QEMU_MACHINE+=(-machine secure=on -bios "$FIRMWARE")
+			FW_BOOT=1
+		fi
 		;;
 	zcu102)
 		# Xilinx ZynqMP (4 x Cortex-A53, GIC-400). The board's own device
@@ -115,18 +122,6 @@ machine_args() {
 		DOM0_ADDR=0x20000000
 		INITRD_ADDR=0x24000000
 		BASE_DTB=$BUILD/dom0/zynqmp-zcu102-rev1.0.dtb
-		;;
-	virt-gicv3-fw | virt-gicv2-fw)
-		# secure=on with -bios: every CPU starts in the test firmware at
-		# EL3; QEMU's own PSCI is off and the firmware's takes over.
-		local v=${1#virt-gicv}
-		QEMU_MACHINE=(-machine "virt,secure=on,virtualization=on,gic-version=${v%-fw}"
-			-cpu cortex-a57 -smp 2 -m 2048 -bios "$FIRMWARE")
-		XEN_CONSOLE="console=dtuart dtuart=/pl011@9000000"
-		DOM0_ADDR=0x50000000
-		INITRD_ADDR=0x54000000
-		BASE_DTB=""
-		FW_BOOT=1
 		;;
 	*) die "unknown machine $1 (known: virt-gicv3, virt-gicv2, zcu102, virt-gicv3-fw, virt-gicv2-fw)" ;;
 	esac

@@ -82,3 +82,37 @@ resume_cycles() {
 		k=$((k + 1))
 	done
 }
+
+# timer_irqs: dom0's arch timer interrupts so far, all CPUs together.
+timer_irqs() {
+	awk '/arch_timer/ { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i } END { print s + 0 }' /proc/interrupts
+}
+
+# pool_cpus: the CPUs in Xen's Pool-0, as `xl cpupool-list -c` lists them.
+pool_cpus() { xl cpupool-list -c | awk 'NR == 2 { print $2 }'; }
+
+# host_suspend LABEL DOM...: dom0 suspends to RAM (the host suspends with
+# it, or runs its dry run). Once dom0 is back: its vCPUs are the ones in
+# $dom0_cpus, Xen's Pool-0 CPUs the ones in $xen_cpus, its timer still
+# interrupts, and every DOM is still suspended (---ss-). Fails the scenario
+# otherwise, else says "LABEL: back after ...".
+host_suspend() {
+	local label=$1 i0 i1 t0 t1 now_dom0 now_xen d doms=""
+	shift
+	i0=$(timer_irqs)
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	echo mem >/sys/power/state || fail "$label: the suspend returned an error"
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	sleep 1
+	i1=$(timer_irqs)
+	now_dom0=$(cat /sys/devices/system/cpu/online)
+	now_xen=$(pool_cpus)
+	[ "$now_dom0" = "$dom0_cpus" ] || fail "$label: dom0 cpus online $now_dom0, was $dom0_cpus"
+	[ "$now_xen" = "$xen_cpus" ] || fail "$label: Xen Pool-0 cpus $now_xen, was $xen_cpus"
+	[ "$i1" -gt "$i0" ] || fail "$label: dom0's timer interrupts stopped ($i0 -> $i1)"
+	for d in "$@"; do
+		[ "$(state_of "$d")" = ---ss- ] || fail "$label: $d is $(state_of "$d"), not suspended"
+		doms="$doms $d"
+	done
+	say "$label: back after $(awk "BEGIN { print $t1 - $t0 }")s; dom0 cpus $now_dom0, Xen cpus $now_xen, timer interrupts $i0 -> $i1, still ---ss-:$doms"
+}

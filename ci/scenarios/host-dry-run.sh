@@ -22,8 +22,8 @@ SCN_EXPECT=(
 	"xen-suspend: host suspend: dry run to 'freeze' done"
 	'd0v0: resuming at'
 	'PM: suspend exit'
-	'XSR: round 1, freeze: returned'
-	'XSR: round 1, cpus: returned'
+	'XSR: round 1, freeze: back'
+	'XSR: round 1, cpus: back'
 	'xen-suspend: host suspend: devices \(counter'
 	'xen-suspend: host suspend cpus-off +[0-9]+ us'
 	'xen-suspend: host suspend timers +[0-9]+ us'
@@ -35,13 +35,13 @@ SCN_EXPECT=(
 	'xen-suspend: host resume  console +[0-9]+ us'
 	'xen-suspend: host resume  cpus-off +[0-9]+ us'
 	"xen-suspend: host suspend: dry run to 'devices' done"
-	'XSR: round 1, devices: returned'
+	'XSR: round 1, devices: back'
 	'xen-suspend: host suspend save-context +[0-9]+ us'
 	"xen-suspend: host suspend: dry run to 'platform' done"
-	'XSR: round 1, platform: returned'
+	'XSR: round 1, platform: back'
 	'XSR: round 1: xl resume tg done'
 	'XSR: round 2: tg is ---ss-'
-	'XSR: round 2, platform: returned'
+	'XSR: round 2, platform: back'
 	'XSR: round 2: xl resume tg done'
 	"XSR: console: got 'hello-after-host-dry-runs'"
 	'XSR: scenario host-dry-run PASS'

@@ -7,38 +7,47 @@
 # its duration, and dom0 prints "PM: suspend exit". Afterwards interrupts
 # work (dom0's timer, a line typed on the console) and both domUs resumed
 # with `xl resume` pass their checks.
-SCN_TIMEOUT=900
-SCN_XEN_ARGS="xsr_host_suspend"
-SCN_TYPE=('XSR: console: type a line=hello-after-host-suspend')
-SCN_EXPECT=(
-	'FW: xsr test firmware: PSCI 1\.1'
-	'Rust suspend layer v[0-9.]+ present'
-	'xen-suspend: host suspend offered to the hardware domain \(firmware PSCI 1\.1\)'
-	'XSR: dom0 mem_sleep: s2idle \[deep\]'
-	'XSR: domUs suspended: tg ---ss-, lg ---ss-'
-	'XSR: host cycle 1: RTC alarm'
-	'PM: suspend entry \(deep\)'
-	'xen-suspend: host suspend: suspending'
-	'FW: SYSTEM_SUSPEND: state wiped'
-	'FW: SYSTEM_SUSPEND: woken by RTC alarm'
-	'xen-suspend: host suspend firmware +[0-9]+ us'
-	'xen-suspend: host resume  firmware +[0-9]+ us'
-	'xen-suspend: host resume  gic +[0-9]+ us'
-	'xen-suspend: host resume  console +[0-9]+ us'
-	'xen-suspend: host resume  cpus-off +[0-9]+ us'
-	'xen-suspend: host suspend: resumed'
-	'd0v0: resuming at'
-	'PM: suspend exit'
-	'XSR: host cycle 1: back'
-	'XSR: host cycle 2: back'
-	'XSR: host cycle 10: back'
-	"XSR: console: got 'hello-after-host-suspend'"
-	'XSR: scenario host-suspend-firmware PASS'
-	'XSR: powering off'
-)
-SCN_EXPECT_GUEST=(
-	'TG: cycle 1 check pc ok'
-	'TG: RESULT PASS cycles=1'
-	'LG: RESULT PASS cycles=1'
-)
-SCN_FORBID=('^TG: .*FAIL' '^LG: .*FAIL' '^XSR: .*FAIL' 'host suspend: failed' 'soft lockup' 'rcu_sched self-detected stall')
+#
+# hsf_scenario NAME CYCLES WIPE sets the scenario for NAME (the dom0 script
+# of the same name runs CYCLES host cycles) with the firmware's power loss
+# WIPE (reset or scrambled); host-suspend-scrambled reuses it.
+hsf_scenario() {
+	local name=$1 cycles=$2 wipe=$3
+	SCN_TIMEOUT=900
+	SCN_XEN_ARGS="xsr_host_suspend"
+	SCN_FW_WIPE=$wipe
+	SCN_TYPE=('XSR: console: type a line=hello-after-host-suspend')
+	SCN_EXPECT=(
+		'FW: xsr test firmware: PSCI 1\.1'
+		'Rust suspend layer v[0-9.]+ present'
+		'xen-suspend: host suspend offered to the hardware domain \(firmware PSCI 1\.1\)'
+		'XSR: dom0 mem_sleep: s2idle \[deep\]'
+		'XSR: domUs suspended: tg ---ss-, lg ---ss-'
+		'XSR: host cycle 1: RTC alarm'
+		'PM: suspend entry \(deep\)'
+		'xen-suspend: host suspend: suspending'
+		"FW: SYSTEM_SUSPEND: state wiped \\($wipe\\)"
+		'FW: SYSTEM_SUSPEND: woken by RTC alarm'
+		'xen-suspend: host suspend firmware +[0-9]+ us'
+		'xen-suspend: host resume  firmware +[0-9]+ us'
+		'xen-suspend: host resume  gic +[0-9]+ us'
+		'xen-suspend: host resume  console +[0-9]+ us'
+		'xen-suspend: host resume  cpus-off +[0-9]+ us'
+		'xen-suspend: host suspend: resumed'
+		'd0v0: resuming at'
+		'PM: suspend exit'
+		'XSR: host cycle 1: back'
+		'XSR: host cycle 2: back'
+		"XSR: host cycle $cycles: back"
+		"XSR: console: got 'hello-after-host-suspend'"
+		"XSR: scenario $name PASS"
+		'XSR: powering off'
+	)
+	SCN_EXPECT_GUEST=(
+		'TG: cycle 1 check pc ok'
+		'TG: RESULT PASS cycles=1'
+		'LG: RESULT PASS cycles=1'
+	)
+	SCN_FORBID=('^TG: .*FAIL' '^LG: .*FAIL' '^XSR: .*FAIL' 'host suspend: failed' 'soft lockup' 'rcu_sched self-detected stall')
+}
+hsf_scenario host-suspend-firmware 10 reset
