@@ -21,7 +21,7 @@ for p in "${patches[@]}"; do
 done
 info "${#patches[@]} patches have Xen-style subjects and bodies"
 
-[ -f "$BUILD/dl/.xen-done" ] || "$TOP/ci/fetch-xen.sh" --download-only
+"$TOP/ci/fetch-xen.sh" --download-only
 tarball=$(cat "$BUILD/dl/.xen-done")
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT

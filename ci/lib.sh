@@ -25,9 +25,14 @@ as_root() {
 
 # The Debian archive mirror this machine is configured with: the URI of the
 # first source that serves the main archive (not the security archive). Both
-# deb822 (.sources) and one-line (.list) formats are read.
+# deb822 (.sources) and one-line (.list) formats are read. XSR_DEBIAN_MIRROR,
+# when set, names another one (for example a local mirror).
 debian_mirror() {
 	local f uri
+	if [ -n "${XSR_DEBIAN_MIRROR:-}" ]; then
+		echo "${XSR_DEBIAN_MIRROR%/}"
+		return 0
+	fi
 	for f in /etc/apt/sources.list.d/*.sources; do
 		[ -r "$f" ] || continue
 		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f" |
