@@ -27,7 +27,7 @@ FW_MACHINES ?= virt-gicv3-fw virt-gicv2-fw
 FW_SCENARIOS ?= boot host-suspend-firmware host-suspend-scrambled host-suspend-nogic
 
 .PHONY: all demo test bench setup xen-src xen dom0 firmware e2e fmt-check clippy host-test negative \
-	header header-check lib-check patch-check patch-tree patches clean distclean
+	header header-check lib-check fetch-check patch-check patch-tree patches clean distclean
 
 all: xen dom0
 
@@ -107,11 +107,15 @@ lib-check: xen
 patch-check: setup
 	@bash ci/check-patches.sh
 
+# ci/fetch-xen.sh against a local Debian mirror: the pin, its fallback, refusals.
+fetch-check: setup
+	@bash ci/check-fetch.sh
+
 # Each check above must reject a deliberately broken copy of the project.
 negative: setup
 	@bash ci/check-negative.sh
 
-test: setup fmt-check host-test header-check patch-check negative xen clippy lib-check dom0 firmware
+test: setup fmt-check host-test header-check fetch-check patch-check negative xen clippy lib-check dom0 firmware
 	@printf '\n==> end-to-end: %s on %s\n' "$(SCENARIOS)" "$(MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
 	@printf '\n==> end-to-end: races and soak on virt-gicv3\n'

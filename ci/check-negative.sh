@@ -9,6 +9,8 @@
 #   header   an exported doc comment changed without `make header` -> build fails
 #   test     a broken assertion             -> cargo test fails
 #   patch    a patch whose context is wrong -> ci/check-patches.sh fails, naming it
+#   fetch-*  fetch-xen.sh following the mirror instead of the pin, or not
+#            checking the pin's sha256 -> ci/check-fetch.sh fails
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -67,6 +69,16 @@ last=$(find "$scratch/xen-patches" -name '*.patch' | sort | tail -n 1)
 awk '!done && /^@@/ { hunk = 1 } hunk && !done && /^ [^ ]/ { sub(/^ /, " XX "); done = 1 } { print }' "$last" >"$last.new"
 mv "$last.new" "$last"
 expect_failure patch "patch $(basename "$last") does not apply" bash ci/check-patches.sh
+
+# The fetch test must catch a "pin" that follows the mirror, and a pin whose
+# checksum is not checked.
+fresh_copy
+sed -i 's|^XEN_POOL_DIR=pool/main/x/xen$|XEN_POOL_DIR=pool/main/x/xen-moved|' "$scratch/ci/fetch-xen.sh"
+expect_failure fetch-follows 'FAIL pin-present' bash ci/check-fetch.sh
+
+fresh_copy
+sed -i 's|if \[ "\$got" != "\$want" \]; then|if false; then|' "$scratch/ci/fetch-xen.sh"
+expect_failure fetch-unchecked 'FAIL pin-mismatch' bash ci/check-fetch.sh
 
 rm -rf "$scratch"
 echo "negative: $pass passed, $fail failed"

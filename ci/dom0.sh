@@ -172,6 +172,18 @@ cp "$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$R/etc/xsr/g
 ln -f "$OUT/Image" "$R/etc/xsr/guests/Image" 2>/dev/null || cp "$OUT/Image" "$R/etc/xsr/guests/Image"
 mkdir -p "$R/etc/xen"
 : >"$R/etc/xen/xl.conf"
+# What of dom0 follows Debian trixie (not pinned): recorded in the image and
+# printed by dom0 at boot (ci/dom0/init).
+pkg_version() {
+	local c=$ROOT/usr/share/doc/$1/changelog.Debian.gz
+	[ -f "$c" ] || { echo unknown; return 0; }
+	zcat "$c" | head -n 1 | sed -n 's/^[^ ]* (\([^)]*\)).*/\1/p'
+}
+{
+	echo "toolstack xen-utils-4.20 $(pkg_version xen-utils-4.20)"
+	echo "kernel linux-image-$kver $(pkg_version "linux-image-$kver")"
+} >"$R/etc/xsr/versions"
+sed 's/^/    trixie: /' "$R/etc/xsr/versions"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
 printf 'root:x:0:\n' >"$R/etc/group"
 

@@ -38,7 +38,7 @@ info "Debian mirror (from this machine's apt configuration): $MIRROR"
 
 packages=(
 	build-essential gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-	device-tree-compiler mmdebstrap cpio xz-utils curl ca-certificates
+	device-tree-compiler mmdebstrap cpio xz-utils curl ca-certificates gnupg
 	libclang-dev clang python3 flex bison bc file
 )
 backports_packages=(qemu-system-arm)
