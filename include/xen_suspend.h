@@ -17,7 +17,7 @@ struct vcpu;
 /**
  * Version of the interface described by `include/xen_suspend.h`.
  */
-#define XSR_ABI_VERSION 4
+#define XSR_ABI_VERSION 5
 
 /**
  * Saved state of one console UART (C: `struct xsr_uart_context`),
@@ -118,6 +118,19 @@ int32_t xsr_vpsci_system_suspend(struct vcpu *v,
  * `d` must be the domain of the current vCPU.
  */
 int32_t xsr_vpsci_features(struct domain *d, uint32_t fid);
+
+/**
+ * The entry point check of vPSCI CPU_ON by a vCPU of domain `d`:
+ * `entry_point` as the calling convention gives it (the low 32 bits for
+ * the SMC32 id). Returns 0 when a vCPU can start there, PSCI
+ * INVALID_ADDRESS (-9) for an AArch64 entry with bit 0 set or an address
+ * outside the domain's RAM (as TF-A and KVM answer). Changes nothing.
+ *
+ * # Safety
+ *
+ * `d` must be the domain of the current vCPU.
+ */
+int32_t xsr_vpsci_cpu_on_entry(struct domain *d, uint64_t entry_point);
 
 /**
  * `suspend_test=freeze|cpus|devices|platform` (at boot, or at run time

@@ -96,6 +96,26 @@ pub unsafe extern "C" fn xsr_vpsci_features(d: *mut domain, fid: u32) -> i32 {
     }
 }
 
+/// The entry point check of vPSCI CPU_ON by a vCPU of domain `d`:
+/// `entry_point` as the calling convention gives it (the low 32 bits for
+/// the SMC32 id). Returns 0 when a vCPU can start there, PSCI
+/// INVALID_ADDRESS (-9) for an AArch64 entry with bit 0 set or an address
+/// outside the domain's RAM (as TF-A and KVM answer). Changes nothing.
+///
+/// # Safety
+///
+/// `d` must be the domain of the current vCPU.
+#[no_mangle]
+pub unsafe extern "C" fn xsr_vpsci_cpu_on_entry(d: *mut domain, entry_point: u64) -> i32 {
+    // SAFETY: d is current->domain (this function's contract), alive while
+    // its vCPU traps; cpu_on_entry() only reads it (and takes and drops a
+    // page reference to look the address up).
+    match unsafe { XenDomain::new(d) } {
+        Some(dom) => vpsci::cpu_on_entry(&dom, entry_point),
+        None => crate::psci::PsciError::InvalidAddress.code(),
+    }
+}
+
 /// Architecture hook of domain_resume() (declared by Xen in xen/domain.h,
 /// so not in this header): called with `d` paused and its
 /// shutdown_lock held. If the domain suspended through PSCI
@@ -121,15 +141,17 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
             vcpu,
             entry,
             context_id,
+            deactivated,
         } => XenConsole.line(
             Level::GuestInfo,
             format_args!(
-                "d{}v{}: resuming at {:#x}, context {:#x} (tick {})",
+                "d{}v{}: resuming at {:#x}, context {:#x} (tick {}), {} interrupt(s) deactivated",
                 dom.id(),
                 vcpu,
                 entry,
                 context_id,
-                t0
+                t0,
+                deactivated
             ),
         ),
         Resumed::Failed { vcpu, errno } => XenConsole.line(

@@ -39,6 +39,13 @@ pub trait GuestDomain {
     /// Load `entry` into vCPU `vcpu`, which is not running. A negative errno
     /// on failure.
     fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), i32>;
+    /// Give vCPU `vcpu`, which is not running, the interrupt state of a
+    /// core leaving powerdown: its virtual GIC CPU interface at reset (no
+    /// list register in use, no active priority, priority mask and group
+    /// enables at their reset values) and every interrupt active for it
+    /// deactivated; pending interrupts stay pending. Returns how many were
+    /// deactivated.
+    fn reset_vcpu_interrupts(&mut self, vcpu: u32) -> u32;
 }
 
 /// The host side of a SYSTEM_SUSPEND by the hardware domain: its suspend
@@ -124,30 +131,12 @@ fn try_system_suspend(
     if conv == Conv::Smc64 && !is_64bit {
         return Err(PsciError::NotSupported);
     }
-    let entry = conv.arg(x1);
-    let context_id = conv.arg(x2);
-
-    // Bit 0 of the entry point: Thumb for an AArch32 guest, an invalid
-    // (misaligned) address for an AArch64 one.
-    let (pc, cpsr, context_id) = if is_64bit {
-        if entry & 1 != 0 {
-            return Err(PsciError::InvalidAddress);
-        }
-        (entry, psr::ENTRY64, context_id)
-    } else if entry & 1 != 0 {
-        (
-            entry & !1,
-            psr::ENTRY32 | psr::THUMB,
-            context_id & 0xffff_ffff,
-        )
+    let (pc, cpsr) = entry_point(dom, conv.arg(x1))?;
+    let context_id = if is_64bit {
+        conv.arg(x2)
     } else {
-        (entry, psr::ENTRY32, context_id & 0xffff_ffff)
+        conv.arg(x2) & 0xffff_ffff
     };
-    // As KVM does: an entry point outside the guest's RAM is refused now,
-    // rather than faulting the guest when it resumes.
-    if !dom.is_guest_ram(pc) {
-        return Err(PsciError::InvalidAddress);
-    }
     if !dom.other_vcpus_offline(caller) {
         return Err(PsciError::Denied);
     }
@@ -182,13 +171,46 @@ fn try_system_suspend(
     Ok(())
 }
 
+/// Validates the entry point a guest gives to SYSTEM_SUSPEND or CPU_ON and
+/// decodes it: the address execution starts at and the PSTATE/CPSR it
+/// starts with. Bit 0 is Thumb for an AArch32 guest and an invalid
+/// (misaligned) address for an AArch64 one; as KVM and TF-A do, an entry
+/// point outside the guest's RAM is refused now (INVALID_ADDRESS) rather
+/// than faulting the vCPU when it starts.
+fn entry_point(dom: &impl GuestDomain, entry: u64) -> Result<(u64, u32), PsciError> {
+    let (pc, cpsr) = if dom.is_64bit() {
+        if entry & 1 != 0 {
+            return Err(PsciError::InvalidAddress);
+        }
+        (entry, psr::ENTRY64)
+    } else if entry & 1 != 0 {
+        (entry & !1, psr::ENTRY32 | psr::THUMB)
+    } else {
+        (entry, psr::ENTRY32)
+    };
+    if !dom.is_guest_ram(pc) {
+        return Err(PsciError::InvalidAddress);
+    }
+    Ok((pc, cpsr))
+}
+
+/// The entry point check of vPSCI CPU_ON, whose other arguments and
+/// effects stay Xen's: 0 when `entry` (as the calling convention gives it)
+/// is one the domain's vCPUs can start at, INVALID_ADDRESS otherwise (see
+/// [`entry_point`]). Changes nothing.
+pub fn cpu_on_entry(dom: &impl GuestDomain, entry: u64) -> i32 {
+    psci::to_code(entry_point(dom, entry).map(|_| ()))
+}
+
 /// What [`resume`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resumed {
     /// Nothing was armed (the domain suspended some other way, or was not
     /// suspended): the domain continues where it stopped.
     NotArmed,
-    /// vCPU `vcpu` restarts at `entry` with x0 = `context_id`.
+    /// vCPU `vcpu` restarts at `entry` with x0 = `context_id`, its
+    /// interrupt state reset as by a powerdown (`deactivated` interrupts
+    /// were active for it).
     AtEntry {
         /// The vCPU.
         vcpu: u32,
@@ -196,6 +218,8 @@ pub enum Resumed {
         entry: u64,
         /// Its x0.
         context_id: u64,
+        /// Interrupts that were active and have been deactivated.
+        deactivated: u32,
     },
     /// Loading the entry state failed with this errno (cannot happen for
     /// a state validated at suspend time; reported, never fatal). The slot
@@ -210,6 +234,15 @@ pub enum Resumed {
 
 /// `arch_domain_resume`: called with the domain paused. Applies and
 /// disarms the resume slot, if armed. Never fails, never allocates.
+///
+/// The interrupt contract of a resume: the vCPU's GIC CPU interface is that
+/// of a core leaving powerdown (a guest initialises it again, and never
+/// deactivates what was active when it suspended, so whatever was active is
+/// deactivated: left active, it would mask its priority forever). The
+/// distributor and redistributor keep their configuration and every
+/// pending interrupt, including those that became pending while the domain
+/// was suspended, as firmware that preserves the GIC across a system
+/// suspend does.
 pub fn resume(dom: &mut impl GuestDomain) -> Resumed {
     let slot = core::mem::take(dom.slot());
     if !slot.armed {
@@ -227,6 +260,7 @@ pub fn resume(dom: &mut impl GuestDomain) -> Resumed {
             vcpu: slot.vcpu_id,
             entry: slot.entry,
             context_id: slot.context_id,
+            deactivated: dom.reset_vcpu_interrupts(slot.vcpu_id),
         },
         Err(errno) => Resumed::Failed {
             vcpu: slot.vcpu_id,
@@ -256,6 +290,10 @@ mod tests {
         slot: ResumeSlot,
         loaded: Vec<(u32, VcpuEntry)>,
         load_fails: Option<i32>,
+        /// The vCPUs whose interrupt state was reset, in order.
+        irq_resets: Vec<u32>,
+        /// Interrupts active for the suspended vCPU.
+        active_irqs: u32,
     }
 
     impl FakeDomain {
@@ -270,6 +308,8 @@ mod tests {
                 slot: ResumeSlot::default(),
                 loaded: Vec::new(),
                 load_fails: None,
+                irq_resets: Vec::new(),
+                active_irqs: 0,
             }
         }
         fn with_vcpus(mut self, online: &[bool]) -> Self {
@@ -317,6 +357,12 @@ mod tests {
             }
             self.loaded.push((vcpu, *entry));
             Ok(())
+        }
+        fn reset_vcpu_interrupts(&mut self, vcpu: u32) -> u32 {
+            // Only after the entry state is loaded.
+            assert_eq!(self.loaded.last().map(|l| l.0), Some(vcpu));
+            self.irq_resets.push(vcpu);
+            core::mem::take(&mut self.active_irqs)
         }
     }
 
@@ -645,6 +691,31 @@ mod tests {
     }
 
     #[test]
+    fn cpu_on_entry_gets_the_same_check_as_system_suspend() {
+        let d = FakeDomain::new();
+        assert_eq!(cpu_on_entry(&d, 0x4000_1000), 0);
+        for bad in [
+            0,
+            0x4000_1001,
+            RAM.start - 4,
+            RAM.end,
+            0x0900_0000,
+            u64::MAX - 1,
+        ] {
+            assert_eq!(cpu_on_entry(&d, bad), -9, "{bad:#x}");
+        }
+        let mut d32 = FakeDomain::new();
+        d32.is_64bit = false;
+        // Thumb: bit 0 is the instruction set, not part of the address.
+        assert_eq!(cpu_on_entry(&d32, 0x4000_1001), 0);
+        assert_eq!(cpu_on_entry(&d32, 0x4000_1000), 0);
+        assert_eq!(cpu_on_entry(&d32, 1), -9);
+        assert_eq!(cpu_on_entry(&d32, 0x8000_0001), -9);
+        // Nothing happens to the domain.
+        assert!(d.untouched() && d32.untouched());
+    }
+
+    #[test]
     fn unknown_function_is_not_supported() {
         let mut d = FakeDomain::new();
         assert_eq!(
@@ -675,14 +746,18 @@ mod tests {
             system_suspend(&mut d, &mut NoHostSuspend, 1, S64, 0x4000_3000, 42),
             0
         );
+        d.active_irqs = 2;
         assert_eq!(
             resume(&mut d),
             Resumed::AtEntry {
                 vcpu: 1,
                 entry: 0x4000_3000,
-                context_id: 42
+                context_id: 42,
+                deactivated: 2
             }
         );
+        // The resuming vCPU's interrupt state is reset, once.
+        assert_eq!(d.irq_resets, vec![1]);
         assert_eq!(
             d.loaded,
             vec![(
@@ -700,6 +775,7 @@ mod tests {
         assert_eq!(d.slot, ResumeSlot::default());
         assert_eq!(resume(&mut d), Resumed::NotArmed);
         assert_eq!(d.loaded.len(), 1);
+        assert_eq!(d.irq_resets, vec![1]);
     }
 
     #[test]
@@ -707,6 +783,8 @@ mod tests {
         let mut d = FakeDomain::new();
         assert_eq!(resume(&mut d), Resumed::NotArmed);
         assert!(d.loaded.is_empty());
+        // Its interrupts are none of the resume's business.
+        assert!(d.irq_resets.is_empty());
     }
 
     #[test]
@@ -725,6 +803,8 @@ mod tests {
             }
         );
         assert!(!d.slot.armed);
+        // It continues after its call: its interrupt state is kept.
+        assert!(d.irq_resets.is_empty());
     }
 
     #[test]
@@ -741,7 +821,8 @@ mod tests {
                 Resumed::AtEntry {
                     vcpu: 0,
                     entry,
-                    context_id: cycle
+                    context_id: cycle,
+                    deactivated: 0
                 }
             );
         }
@@ -815,7 +896,7 @@ mod tests {
                     // Resuming applies exactly what was armed, once.
                     prop_assert_eq!(
                         resume(&mut d),
-                        Resumed::AtEntry { vcpu: caller as u32, entry: s.entry, context_id: s.context_id }
+                        Resumed::AtEntry { vcpu: caller as u32, entry: s.entry, context_id: s.context_id, deactivated: 0 }
                     );
                     prop_assert_eq!(resume(&mut d), Resumed::NotArmed);
                 } else {

@@ -128,4 +128,11 @@ impl GuestDomain for XenDomain {
             Err(rc)
         }
     }
+
+    fn reset_vcpu_interrupts(&mut self, vcpu: u32) -> u32 {
+        // SAFETY: live domain (see new()), paused by domain_resume, so the
+        // vCPU is not running; the helper checks vcpu and takes the vCPU's
+        // vGIC lock (irqsave), which nothing in this context holds.
+        unsafe { sys::xsr_helper_vgic_vcpu_powerdown(self.ptr(), vcpu) }
+    }
 }
