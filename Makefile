@@ -17,7 +17,7 @@ RUST_TARGET := aarch64-unknown-none-softfloat
 XEN_CARGO_ENV := XSR_XEN_CFLAGS_FILE=$(XEN_TREE)/arch/arm/rust/bindgen-cflags \
 	XSR_XEN_OBJTREE=$(XEN_TREE)
 MACHINES ?= virt-gicv3 virt-gicv2 zcu102
-SCENARIOS ?= boot guest-suspend-baremetal guest-refusals guest-suspend-linux gic-selftest host-dry-run host-refusal
+SCENARIOS ?= boot guest-suspend-baremetal guest-refusals guest-irqs guest-suspend-linux gic-selftest host-dry-run host-refusal
 TESTGUEST := rust/testguest
 TESTGUEST_TARGET := $(BUILD)/testguest/target
 FIRMWARE := rust/firmware

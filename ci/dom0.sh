@@ -174,10 +174,16 @@ mkdir -p "$R/etc/xen"
 : >"$R/etc/xen/xl.conf"
 # What of dom0 follows Debian trixie (not pinned): recorded in the image and
 # printed by dom0 at boot (ci/dom0/init).
+# The version at the top of a package's Debian changelog (the kernel's is
+# changelog.gz, from its signed source package).
 pkg_version() {
-	local c=$ROOT/usr/share/doc/$1/changelog.Debian.gz
-	[ -f "$c" ] || { echo unknown; return 0; }
-	zcat "$c" | head -n 1 | sed -n 's/^[^ ]* (\([^)]*\)).*/\1/p'
+	local c
+	for c in "$ROOT/usr/share/doc/$1/changelog.Debian.gz" "$ROOT/usr/share/doc/$1/changelog.gz"; do
+		[ -f "$c" ] || continue
+		zcat "$c" | head -n 1 | sed -n 's/^[^ ]* (\([^)]*\)).*/\1/p'
+		return 0
+	done
+	echo unknown
 }
 {
 	echo "toolstack xen-utils-4.20 $(pkg_version xen-utils-4.20)"

@@ -295,11 +295,24 @@ run_one() {
 		fi
 	done
 	# Expected markers: SCN_EXPECT in order (Xen's and dom0's lines), and
-	# SCN_EXPECT_GUEST in order among themselves (a guest's console reaches
-	# the serial log through dom0 with a delay, so it cannot be ordered
-	# against dom0's own lines).
+	# SCN_EXPECT_GUEST in order among themselves, per guest (a guest's
+	# console reaches the serial log through dom0 with a delay, so it cannot
+	# be ordered against dom0's own lines or another guest's).
 	[ -n "$reason" ] || reason=$(markers_in_order "$log" ${SCN_EXPECT[@]+"${SCN_EXPECT[@]}"})
-	[ -n "$reason" ] || reason=$(markers_in_order "$log" ${SCN_EXPECT_GUEST[@]+"${SCN_EXPECT_GUEST[@]}"})
+	# Each guest's markers (grouped by their first word, "TG:", "LG:"...)
+	# are ordered among themselves only: two guests' consoles interleave.
+	local prefix pat prefixes=() group=()
+	for prefix in ${SCN_EXPECT_GUEST[@]+"${SCN_EXPECT_GUEST[@]%% *}"}; do
+		[[ " ${prefixes[*]} " == *" $prefix "* ]] || prefixes+=("$prefix")
+	done
+	for prefix in ${prefixes[@]+"${prefixes[@]}"}; do
+		[ -z "$reason" ] || break
+		group=()
+		for pat in "${SCN_EXPECT_GUEST[@]}"; do
+			[ "${pat%% *}" != "$prefix" ] || group+=("$pat")
+		done
+		reason=$(markers_in_order "$log" "${group[@]}")
+	done
 	if [ -z "$reason" ]; then
 		echo "E2E PASS $m $scn $((end - start))s"
 		return 0

@@ -15,6 +15,6 @@ SCN_EXPECT=(
 	'^Domain-0 +0 '
 	'XSR: hypervisor Xen 4\.20\.[0-9]'
 	'XSR: dom0 toolstack xen-utils-4\.20 4\.20\.[0-9]'
-	'XSR: dom0 kernel linux-image-[^ ]+ [0-9]'
+	'XSR: dom0 kernel linux-image-[^ ]+ 6\.[0-9]+'
 	'XSR: powering off'
 )

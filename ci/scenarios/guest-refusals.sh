@@ -1,6 +1,7 @@
 # Scenario "guest-refusals": every PSCI refusal returns its exact code (the
 # guest checks DENIED with another vCPU online, INVALID_ADDRESS for bit 0
-# and outside RAM), the SMC32 form works with garbage in the upper halves.
+# and outside RAM, for SYSTEM_SUSPEND and for CPU_ON), the SMC32 form works
+# with garbage in the upper halves.
 SCN_TIMEOUT=300
 SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'
@@ -16,6 +17,9 @@ SCN_EXPECT_GUEST=(
 	'TG: check psci-version ok'
 	'TG: check features-system-suspend-32 ok 0'
 	'TG: check features-system-suspend-64 ok 0'
+	'TG: check cpu-on-invalid-address-zero ok -9'
+	'TG: check cpu-on-invalid-address-bit0 ok -9'
+	'TG: check cpu-on-invalid-address-outside-ram ok -9'
 	'TG: check cpu-on ok 0'
 	'TG: check denied-other-vcpu-online ok -3'
 	'TG: check vcpu1-off ok'

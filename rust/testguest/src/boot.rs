@@ -3,16 +3,19 @@
 //! - the arm64 Image header (the first 64 bytes of the raw image);
 //! - the entry points, all entered with the MMU off: boot (`_start`,
 //!   x0 = DTB), resume from SYSTEM_SUSPEND ([`resume_entry`], x0 = context
-//!   id), and from CPU_ON (x0 = context id): vCPU1 in mode=refusals
-//!   ([`secondary_entry`]), vCPU1 as the racer of mode=races
-//!   ([`racer_entry`]) and vCPU2 in mode=races ([`vcpu2_entry`]);
+//!   id; vCPU0, or in mode=irqs vCPU0 or vCPU1), and from CPU_ON (x0 =
+//!   context id): vCPU1 in mode=refusals ([`secondary_entry`]), vCPU1 as
+//!   the racer of mode=races ([`racer_entry`]), vCPU2 in mode=races
+//!   ([`vcpu2_entry`]) and vCPU0/vCPU1 in mode=irqs ([`irqs_entry`]);
 //! - the per-vCPU stacks (link.x: 64 KB each, vCPU0/1/2), and the
 //!   identity page table and the MMU/cache enable every entry path runs
 //!   before any Rust code (with the MMU off all memory is Device
 //!   memory: Rust's unaligned accesses or exclusives would fault);
 //! - the entry record where the resume entry saves its entry state;
 //! - the exception vectors: any exception prints its syndrome and powers
-//!   the guest off, so a crash never hangs the test.
+//!   the guest off, so a crash never hangs the test; except an IRQ taken
+//!   at EL1h in mode=irqs, which the IRQ entry hands to irq.rs and
+//!   returns from.
 //!
 //! Memory map (1 GB level-1 blocks, 39-bit VA = PA):
 //! 0-1 GB Device-nGnRnE (the vUART at 0x22000000, the GIC), 1-2 GB Normal
@@ -114,7 +117,9 @@ pub struct EntryState {
 }
 
 /// Written only by the resume entry (MMU off) and by [`poison_record`]
-/// (vCPU0, MMU on), read only by [`read_record`] (vCPU0, MMU on).
+/// (MMU on), read only by [`read_record`] (MMU on), all on the one vCPU
+/// that suspends and resumes: vCPU0, or in mode=irqs the vCPU of the
+/// cycle, the only one online.
 static RECORD: Global<EntryRecord> = Global::new(EntryRecord {
     x0: 0,
     sctlr: 0,
@@ -149,16 +154,46 @@ global_asm!(
     ".popsection",
     "",
     ".pushsection .text.tg_entry, \"ax\"",
+    // x9 = the running vCPU's stack top, by MPIDR Aff0: 0, 1, anything
+    // else (2). Clobbers x9 only.
+    ".macro tg_own_stack_top",
+    "    mrs     x9, mpidr_el1",
+    "    and     x9, x9, #0xff",
+    "    cbz     x9, .Lstack0\\@",
+    "    cmp     x9, #1",
+    "    b.eq    .Lstack1\\@",
+    "    adrp    x9, __stack2_top",
+    "    add     x9, x9, :lo12:__stack2_top",
+    "    b       .Lstack_done\\@",
+    ".Lstack0\\@:",
+    "    adrp    x9, __stack0_top",
+    "    add     x9, x9, :lo12:__stack0_top",
+    "    b       .Lstack_done\\@",
+    ".Lstack1\\@:",
+    "    adrp    x9, __stack1_top",
+    "    add     x9, x9, :lo12:__stack1_top",
+    ".Lstack_done\\@:",
+    ".endm",
     // Every entry path: not in an exception handler (TPIDR_EL1 = 0), our
     // vectors, the given stack, then the identity map with MMU and caches.
-    ".macro tg_cpu_setup stack",
+    ".macro tg_cpu_vectors",
     "    msr     tpidr_el1, xzr",
     "    adrp    x9, tg_vectors",
     "    add     x9, x9, :lo12:tg_vectors",
     "    msr     vbar_el1, x9",
     "    isb",
+    ".endm",
+    ".macro tg_cpu_setup stack",
+    "    tg_cpu_vectors",
     "    adrp    x9, \\stack",
     "    add     x9, x9, :lo12:\\stack",
+    "    mov     sp, x9",
+    "    bl      tg_mmu_on",
+    ".endm",
+    // The same, on the running vCPU's own stack (by MPIDR).
+    ".macro tg_cpu_setup_own",
+    "    tg_cpu_vectors",
+    "    tg_own_stack_top",
     "    mov     sp, x9",
     "    bl      tg_mmu_on",
     ".endm",
@@ -186,7 +221,8 @@ global_asm!(
     "",
     // Resume from SYSTEM_SUSPEND: x0 = context id. The very first thing:
     // save the entry state with aligned 64-bit stores (MMU off, Device
-    // memory), then the same MMU enable as at boot.
+    // memory), then the same MMU enable as at boot, on the stack of the
+    // vCPU that resumes (vCPU0; vCPU0 or vCPU1 in mode=irqs).
     ".global tg_resume_entry",
     ".balign 4",
     "tg_resume_entry:",
@@ -212,7 +248,7 @@ global_asm!(
     "    str     x10, [x9, #{off_pc}]",
     "    str     x11, [x9, #{off_tick}]",
     "    dsb     sy",
-    "    tg_cpu_setup __stack0_top",
+    "    tg_cpu_setup_own",
     // First cacheable access to the record: drop any line of it the
     // cache may still hold from before the suspend.
     "    bl      tg_record_ivac",
@@ -246,6 +282,17 @@ global_asm!(
     "tg_vcpu2_entry:",
     "    tg_cpu_setup __stack2_top",
     "    bl      {vcpu2}",
+    "    b       tg_die",
+    "",
+    // vCPU0 or vCPU1 in mode=irqs, started by the other one for the next
+    // cycle: x0 = the cycle. Its own stack, by MPIDR.
+    ".global tg_irqs_entry",
+    ".balign 4",
+    "tg_irqs_entry:",
+    "    mov     x19, x0",
+    "    tg_cpu_setup_own",
+    "    mov     x0, x19",
+    "    bl      {irqs_on}",
     "    b       tg_die",
     "",
     // Identity map, MMU and caches on. Clobbers x0, x1 only; no stack.
@@ -311,7 +358,9 @@ global_asm!(
     "    ret",
     ".popsection",
     "",
-    // Exception vectors: 16 entries of 0x80 bytes; x0 = entry index.
+    // Exception vectors: 16 entries of 0x80 bytes; x0 = entry index. The
+    // IRQ from the current EL with SP_EL1 (index 5, offset 0x280) goes to
+    // tg_irq_entry, which returns unless no IRQ is expected.
     ".pushsection .text.tg_vectors, \"ax\"",
     ".macro tg_vector idx",
     "    .balign 0x80",
@@ -325,7 +374,8 @@ global_asm!(
     "    tg_vector 2",
     "    tg_vector 3",
     "    tg_vector 4",
-    "    tg_vector 5",
+    "    .balign 0x80",
+    "    b       tg_irq_entry           // 5: irq-el1h",
     "    tg_vector 6",
     "    tg_vector 7",
     "    tg_vector 8",
@@ -336,6 +386,41 @@ global_asm!(
     "    tg_vector 13",
     "    tg_vector 14",
     "    tg_vector 15",
+    "",
+    // IRQ at EL1h: IRQs are masked (PSTATE.I set on the exception entry)
+    // and stay masked in the handler, so ELR_EL1/SPSR_EL1 survive it
+    // untouched. Saves the registers the AAPCS64 lets the Rust handler
+    // clobber (x0-x18), and x29/x30, on the interrupted stack (SP_EL1),
+    // calls it, restores them and returns to the interrupted code.
+    // TPIDR_EL1 is left alone: the handler is not the fatal exception
+    // path, and an exception inside it is reported as any other.
+    "tg_irq_entry:",
+    "    sub     sp, sp, #{irq_frame}",
+    "    stp     x0, x1, [sp, #0]",
+    "    stp     x2, x3, [sp, #16]",
+    "    stp     x4, x5, [sp, #32]",
+    "    stp     x6, x7, [sp, #48]",
+    "    stp     x8, x9, [sp, #64]",
+    "    stp     x10, x11, [sp, #80]",
+    "    stp     x12, x13, [sp, #96]",
+    "    stp     x14, x15, [sp, #112]",
+    "    stp     x16, x17, [sp, #128]",
+    "    stp     x18, x29, [sp, #144]",
+    "    str     x30, [sp, #160]",
+    "    bl      {irq}",
+    "    ldp     x0, x1, [sp, #0]",
+    "    ldp     x2, x3, [sp, #16]",
+    "    ldp     x4, x5, [sp, #32]",
+    "    ldp     x6, x7, [sp, #48]",
+    "    ldp     x8, x9, [sp, #64]",
+    "    ldp     x10, x11, [sp, #80]",
+    "    ldp     x12, x13, [sp, #96]",
+    "    ldp     x14, x15, [sp, #112]",
+    "    ldp     x16, x17, [sp, #128]",
+    "    ldp     x18, x29, [sp, #144]",
+    "    ldr     x30, [sp, #160]",
+    "    add     sp, sp, #{irq_frame}",
+    "    eret",
     "",
     // TPIDR_EL1 != 0: an exception inside the handler; power off at once.
     // Otherwise: the vCPU's own stack top, the MMU on (it may have been
@@ -349,21 +434,8 @@ global_asm!(
     "    mrs     x20, esr_el1",
     "    mrs     x21, elr_el1",
     "    mrs     x22, far_el1",
-    // The stack by MPIDR Aff0: 0, 1, anything else (2).
-    "    mrs     x9, mpidr_el1",
-    "    and     x9, x9, #0xff",
-    "    cbz     x9, 4f",
-    "    cmp     x9, #1",
-    "    b.eq    5f",
-    "    adrp    x9, __stack2_top",
-    "    add     x9, x9, :lo12:__stack2_top",
-    "    b       6f",
-    "4:  adrp    x9, __stack0_top",
-    "    add     x9, x9, :lo12:__stack0_top",
-    "    b       6f",
-    "5:  adrp    x9, __stack1_top",
-    "    add     x9, x9, :lo12:__stack1_top",
-    "6:  mov     sp, x9",
+    "    tg_own_stack_top",
+    "    mov     sp, x9",
     "    bl      tg_mmu_on",
     "    mov     x0, x19",
     "    mov     x1, x20",
@@ -383,7 +455,10 @@ global_asm!(
     secondary = sym rust_secondary,
     racer = sym rust_racer,
     vcpu2 = sym rust_vcpu2,
+    irqs_on = sym rust_irqs_on,
     exception = sym rust_exception,
+    irq = sym rust_irq,
+    irq_frame = const IRQ_FRAME,
     record = sym RECORD,
     table = sym L1_TABLE,
     record_size = const size_of::<EntryRecord>(),
@@ -406,8 +481,13 @@ global_asm!(
     set_0 = const SCTLR_SET,
 );
 
+/// The IRQ entry's frame: x0-x18, x29, x30, rounded up to keep SP 16-byte
+/// aligned.
+const IRQ_FRAME: usize = 176;
+
 // The immediates above must fit the instructions that take them.
 const _: () = assert!(TCR >> 48 == 0 && SCTLR_CLEAR >> 32 == 0 && SCTLR_SET >> 16 == 0);
+const _: () = assert!(IRQ_FRAME % 16 == 0 && IRQ_FRAME >= 21 * 8);
 const _: () = assert!(size_of::<EntryRecord>() == 4096);
 
 extern "C" {
@@ -415,6 +495,7 @@ extern "C" {
     fn tg_secondary_entry();
     fn tg_racer_entry();
     fn tg_vcpu2_entry();
+    fn tg_irqs_entry();
     fn tg_record_civac();
     static __image_start: u8;
     static __image_end: u8;
@@ -438,6 +519,38 @@ extern "C" fn rust_racer(context: u64) -> ! {
 
 extern "C" fn rust_vcpu2() -> ! {
     crate::modes::vcpu2()
+}
+
+extern "C" fn rust_irqs_on(context: u64) -> ! {
+    crate::modes::irqs_vcpu_on(context)
+}
+
+/// From tg_irq_entry, IRQs masked. Returns to the interrupted code once
+/// irq.rs has handled the interrupt; outside mode=irqs no IRQ is ever
+/// unmasked, and one is as fatal as any other exception.
+extern "C" fn rust_irq() {
+    if crate::irq::handle() {
+        return;
+    }
+    let (esr, elr, far): (u64, u64, u64);
+    // SAFETY: marks this vCPU as in the (fatal) exception handler, as
+    // tg_exception_entry does, so that a nested exception powers off at
+    // once, and reads the syndrome registers; no memory is touched.
+    unsafe {
+        asm!(
+            "mov {t}, #1",
+            "msr tpidr_el1, {t}",
+            "mrs {esr}, esr_el1",
+            "mrs {elr}, elr_el1",
+            "mrs {far}, far_el1",
+            t = out(reg) _,
+            esr = out(reg) esr,
+            elr = out(reg) elr,
+            far = out(reg) far,
+            options(nomem, nostack),
+        )
+    };
+    rust_exception(5, esr, elr, far)
 }
 
 extern "C" fn rust_exception(index: u64, esr: u64, elr: u64, far: u64) -> ! {
@@ -472,12 +585,18 @@ pub fn vcpu2_entry() -> u64 {
     tg_vcpu2_entry as *const () as usize as u64
 }
 
+/// Physical address of the entry of mode=irqs (CPU_ON of vCPU0 or vCPU1,
+/// x0 = the cycle it runs).
+pub fn irqs_entry() -> u64 {
+    tg_irqs_entry as *const () as usize as u64
+}
+
 /// Reads the record the resume entry wrote, through the cache (the entry
 /// code has invalidated its lines).
 fn read_record() -> EntryState {
     let r = RECORD.get();
-    // SAFETY: `r` points to the static record; vCPU0 is the only user and
-    // nothing else runs; the fields are aligned u64.
+    // SAFETY: `r` points to the static record; the one vCPU online (see
+    // RECORD) is its only user; the fields are aligned u64.
     unsafe {
         EntryState {
             x0: ptr::read_volatile(&raw const (*r).x0),
@@ -500,9 +619,9 @@ fn read_record() -> EntryState {
 /// later be written back over what the entry stores with the MMU off.
 pub fn poison_record() {
     let r = RECORD.get();
-    // SAFETY: as in read_record: the static record, vCPU0 only, aligned
-    // u64 fields; tg_record_civac only does cache maintenance on the
-    // record's page and clobbers caller-saved registers.
+    // SAFETY: as in read_record: the static record, the one vCPU online,
+    // aligned u64 fields; tg_record_civac only does cache maintenance on
+    // the record's page and clobbers caller-saved registers.
     unsafe {
         ptr::write_volatile(&raw mut (*r).x0, POISON);
         ptr::write_volatile(&raw mut (*r).sctlr, POISON);

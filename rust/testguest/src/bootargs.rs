@@ -1,10 +1,11 @@
 //! The guest's command line (`cmdline = "..."` in the xl configuration,
 //! which Xen puts in `/chosen/bootargs`): whitespace-separated words.
 //!
-//! - `mode=suspend` (default), `mode=refusals` or `mode=races`;
+//! - `mode=suspend` (default), `mode=refusals`, `mode=races` or
+//!   `mode=irqs`;
 //! - `cycles=N`, 1..=1000, default 10: the suspend cycles of
-//!   `mode=suspend`, the SYSTEM_SUSPEND calls made while racing in
-//!   `mode=races`; unused by `mode=refusals`.
+//!   `mode=suspend` and `mode=irqs`, the SYSTEM_SUSPEND calls made while
+//!   racing in `mode=races`; unused by `mode=refusals`.
 //!
 //! Other words are ignored; a recognised key with a bad value keeps the
 //! default and is counted in [`Config::bad_words`].
@@ -23,6 +24,9 @@ pub enum Mode {
     Refusals,
     /// SYSTEM_SUSPEND raced against CPU_ON/CPU_OFF of the other vCPUs.
     Races,
+    /// SYSTEM_SUSPEND with an interrupt active and others pending, on two
+    /// vCPUs in turn; the interrupts must all work again after the resume.
+    Irqs,
 }
 
 impl Mode {
@@ -32,6 +36,7 @@ impl Mode {
             Mode::Suspend => "suspend",
             Mode::Refusals => "refusals",
             Mode::Races => "races",
+            Mode::Irqs => "irqs",
         }
     }
 }
@@ -78,6 +83,7 @@ pub fn parse(args: &[u8]) -> Config {
                 b"suspend" => cfg.mode = Mode::Suspend,
                 b"refusals" => cfg.mode = Mode::Refusals,
                 b"races" => cfg.mode = Mode::Races,
+                b"irqs" => cfg.mode = Mode::Irqs,
                 _ => cfg.bad_words += 1,
             }
         } else if let Some(value) = word.strip_prefix(b"cycles=") {
@@ -118,6 +124,12 @@ mod tests {
         // The last word wins.
         assert_eq!(parse(b"mode=refusals mode=suspend").mode, Mode::Suspend);
         assert_eq!(parse(b"mode=races mode=refusals").mode, Mode::Refusals);
+        let c = parse(b"mode=irqs cycles=10");
+        assert_eq!((c.mode, c.cycles, c.bad_words), (Mode::Irqs, 10, 0));
+        let c = parse(b"cycles=3 mode=irqs");
+        assert_eq!((c.mode, c.cycles, c.bad_words), (Mode::Irqs, 3, 0));
+        assert_eq!(parse(b"mode=irqs").cycles, DEFAULT_CYCLES);
+        assert_eq!(parse(b"mode=irqs mode=races").mode, Mode::Races);
     }
 
     #[test]
@@ -136,6 +148,10 @@ mod tests {
             b"mode=Races",
             b"mode=race",
             b"mode=racesx",
+            b"mode=Irqs",
+            b"mode=irq",
+            b"mode=irqsx",
+            b"mode=interrupts",
         ] {
             let c = parse(bad);
             assert_eq!(
@@ -157,7 +173,8 @@ mod tests {
         assert_eq!(Mode::Suspend.name(), "suspend");
         assert_eq!(Mode::Refusals.name(), "refusals");
         assert_eq!(Mode::Races.name(), "races");
-        for mode in [Mode::Suspend, Mode::Refusals, Mode::Races] {
+        assert_eq!(Mode::Irqs.name(), "irqs");
+        for mode in [Mode::Suspend, Mode::Refusals, Mode::Races, Mode::Irqs] {
             let args = format!("mode={}", mode.name());
             assert_eq!(parse(args.as_bytes()).mode, mode);
         }

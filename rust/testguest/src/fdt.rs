@@ -1,5 +1,6 @@
 //! A tiny, bounds-checked reader of a flattened device tree: just enough to
-//! find the `bootargs` property of `/chosen`.
+//! find the `bootargs` property of `/chosen` and the version of the virtual
+//! GIC Xen gives a domU.
 //!
 //! The blob is big-endian. Header (all u32): magic 0xd00dfeed, totalsize,
 //! off_dt_struct, off_dt_strings, off_mem_rsvmap, version,
@@ -130,6 +131,39 @@ pub fn chosen_bootargs(blob: &[u8]) -> Option<&[u8]> {
         value = rest;
     }
     Some(value)
+}
+
+/// Whether the string list `list` (a property value: NUL-terminated
+/// strings one after the other, as in `compatible`) holds `item`.
+pub fn string_list_contains(list: &[u8], item: &[u8]) -> bool {
+    let list = match list {
+        [rest @ .., 0] => rest,
+        // Not NUL-terminated: not a string list.
+        _ => return false,
+    };
+    list.split(|&c| c == 0).any(|s| s == item)
+}
+
+/// The node of the virtual GIC in a domU's device tree: libxl names it
+/// after its distributor, at GUEST_GICD_BASE (0x03001000) for both GICv2
+/// and GICv3 (xen/include/public/arch-arm.h).
+pub const GUEST_GIC_NODE: &[u8] = b"interrupt-controller@3001000";
+
+/// The version of the virtual GIC (2 or 3) by the `compatible` of
+/// [`GUEST_GIC_NODE`]: "arm,gic-v3" for GICv3, "arm,cortex-a15-gic" (what
+/// libxl writes) or "arm,gic-400" for GICv2. `None` if the blob has no
+/// such node or its `compatible` names neither.
+pub fn guest_gic_version(blob: &[u8]) -> Option<u32> {
+    let compatible = root_child_property(blob, GUEST_GIC_NODE, b"compatible")?;
+    if string_list_contains(compatible, b"arm,gic-v3") {
+        Some(3)
+    } else if string_list_contains(compatible, b"arm,cortex-a15-gic")
+        || string_list_contains(compatible, b"arm,gic-400")
+    {
+        Some(2)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -318,6 +352,58 @@ mod tests {
         assert_eq!(be32(&b, first_prop - 4), Some(FDT_PROP));
         b[first_prop..first_prop + 4].copy_from_slice(&u32::MAX.to_be_bytes());
         assert_eq!(chosen_bootargs(&b), None);
+    }
+
+    /// A domU tree as libxl writes it, with the GIC node's `compatible`.
+    fn with_gic(compatible: &[u8]) -> Vec<u8> {
+        Builder::new()
+            .begin("")
+            .begin("chosen")
+            .prop("bootargs", b"mode=irqs\0")
+            .end()
+            .begin("interrupt-controller@3001000")
+            .prop("compatible", compatible)
+            .prop("#interrupt-cells", &3u32.to_be_bytes())
+            .end()
+            .end()
+            .finish()
+    }
+
+    #[test]
+    fn gic_versions() {
+        let v2 = with_gic(b"arm,cortex-a15-gic\0arm,cortex-a9-gic\0");
+        assert_eq!(guest_gic_version(&v2), Some(2));
+        assert_eq!(guest_gic_version(&with_gic(b"arm,gic-400\0")), Some(2));
+        assert_eq!(guest_gic_version(&with_gic(b"arm,gic-v3\0")), Some(3));
+        assert_eq!(guest_gic_version(&with_gic(b"arm,gic-v2m\0")), None);
+        // A prefix or a missing terminator is no match.
+        assert_eq!(guest_gic_version(&with_gic(b"arm,gic-v3x\0")), None);
+        assert_eq!(guest_gic_version(&with_gic(b"arm,gic-v3")), None);
+        assert_eq!(guest_gic_version(&with_gic(b"")), None);
+        // No GIC node, or one elsewhere in the tree.
+        assert_eq!(guest_gic_version(&typical()), None);
+        let nested = Builder::new()
+            .begin("")
+            .begin("soc")
+            .begin("interrupt-controller@3001000")
+            .prop("compatible", b"arm,gic-v3\0")
+            .end()
+            .end()
+            .end()
+            .finish();
+        assert_eq!(guest_gic_version(&nested), None);
+        // The bootargs are still found next to the GIC node.
+        assert_eq!(chosen_bootargs(&v2), Some(&b"mode=irqs"[..]));
+    }
+
+    #[test]
+    fn string_lists() {
+        assert!(string_list_contains(b"a\0bc\0", b"a"));
+        assert!(string_list_contains(b"a\0bc\0", b"bc"));
+        assert!(!string_list_contains(b"a\0bc\0", b"b"));
+        assert!(!string_list_contains(b"a\0bc", b"bc"));
+        assert!(!string_list_contains(b"", b""));
+        assert!(string_list_contains(b"\0", b""));
     }
 
     #[test]

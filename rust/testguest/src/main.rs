@@ -24,17 +24,34 @@
 //!   online; a suspend among them is caught
 //!   at the resume entry. Then vCPU0 stops the racer, checks that vCPU1
 //!   and vCPU2 are off, and makes one SYSTEM_SUSPEND that must suspend and
-//!   resume with the same entry state as above (`RESULT PASS races=N`).
+//!   resume with the same entry state as above (`RESULT PASS races=N`);
+//! - `mode=irqs` (2 vCPUs, vCPU1 offline at boot): N cycles (`cycles=`)
+//!   of SYSTEM_SUSPEND (SMC64) with interrupts in flight, cycle k on
+//!   vCPU (k-1)%2, one vCPU online at a time (the one that finished a
+//!   cycle starts the other with CPU_ON and powers itself off; the other
+//!   waits for AFFINITY_INFO to say so). It prints the GIC version it
+//!   finds in the device tree (`gic v2` or `gic v3`); each cycle enables
+//!   SGI 1, PPI 27 (virtual timer) and PPI 30 (EL1 physical timer) at one
+//!   priority, takes PPI 30 and never EOIs it (left active), makes PPI 27
+//!   and SGI 1 pending with IRQs masked, and suspends. After `xl resume`
+//!   it checks the entry state and that the same vCPU resumed, sets its
+//!   GIC CPU interface up again (as after a core powerdown: what was
+//!   active is no longer) and requires, each within 1 s: PPI 27 and SGI 1
+//!   delivered without being raised again (`pending-survived`), then each
+//!   of the three raised again and delivered (`ptimer-again`,
+//!   `vtimer-again`, `sgi-again`); `RESULT PASS irqs cycles=N`.
 //!
 //! Driven by `xl create` with:
 //!
 //! ```text
 //! kernel = "testguest.img"      # ci/testguest.sh builds it
 //! memory = 16
-//! vcpus = 1                     # 2 for mode=refusals, 3 for mode=races
+//! vcpus = 1                     # 2 for mode=refusals and mode=irqs,
+//!                               # 3 for mode=races
 //! vuart = "sbsa_uart"
 //! cmdline = "mode=suspend cycles=10"   # or "mode=refusals",
-//!                                      # or "mode=races cycles=1000"
+//!                                      # or "mode=races cycles=1000",
+//!                                      # or "mode=irqs cycles=10"
 //! ```
 //!
 //! Every line it prints starts with `TG: ` and goes to the SBSA vUART,
@@ -46,9 +63,10 @@
 //! and SYSTEM_OFF, never in a hang.
 //!
 //! Layout: boot.rs (Image header, entry points, MMU, vectors; link.x gives
-//! each vCPU a 64 KB stack), psci.rs, uart.rs (output), modes.rs (the
-//! tests); the FDT walk and the bootargs parser are in the library
-//! (lib.rs), tested on the host by `cargo test`.
+//! each vCPU a 64 KB stack), psci.rs, uart.rs (output), irq.rs (the GIC,
+//! the timers and the IRQ handler of mode=irqs), modes.rs (the tests); the
+//! FDT walk and the bootargs parser are in the library (lib.rs), tested on
+//! the host by `cargo test`.
 
 #![cfg_attr(target_os = "none", no_std)]
 #![cfg_attr(target_os = "none", no_main)]
@@ -65,6 +83,8 @@ mod uart;
 #[cfg(target_os = "none")]
 mod boot;
 #[cfg(target_os = "none")]
+mod irq;
+#[cfg(target_os = "none")]
 mod modes;
 #[cfg(target_os = "none")]
 mod psci;
@@ -73,7 +93,8 @@ mod psci;
 use core::cell::UnsafeCell;
 
 /// A static the guest accesses through raw pointers only. Each user
-/// documents why its accesses cannot race (in practice: vCPU0 only).
+/// documents why its accesses cannot race (in practice: one vCPU at a
+/// time, vCPU0 or, in mode=irqs, the one online).
 #[cfg(target_os = "none")]
 pub struct Global<T>(UnsafeCell<T>);
 

@@ -1,12 +1,17 @@
 //! The tests: the checks common to all modes, `mode=suspend`,
-//! `mode=refusals` and `mode=races`, the result line and the power-off.
+//! `mode=refusals`, `mode=races` and `mode=irqs`, the result line and the
+//! power-off.
 //!
 //! Every suspend abandons the Rust stack: after a resume, [`resume`] starts
 //! on a fresh stack and finds where it was from the statics below, which
 //! live in guest RAM across the suspend. They are atomics only to be
 //! shareable statics without `static mut`; only vCPU0 uses them, except
 //! the vCPU1 flags and the statics of mode=races that the racer (vCPU1) and
-//! vCPU2 write, each with a single writer.
+//! vCPU2 write, each with a single writer. In mode=irqs vCPU0 and vCPU1
+//! take turns, one online at a time: the one that hands over writes
+//! everything before its CPU_ON of the other, which reads nothing before
+//! AFFINITY_INFO says the first one is off; so the statics (the failure
+//! record included) still have one user at a time.
 
 use core::fmt::{self, Write};
 use core::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -15,6 +20,7 @@ use testguest::bootargs::{self, Mode};
 use testguest::fdt;
 
 use crate::boot::{self, EntryState};
+use crate::irq;
 use crate::psci;
 use crate::Global;
 
@@ -72,13 +78,15 @@ enum Phase {
     RacesDenied = 5,
     /// mode=races, the final suspend that must succeed.
     RacesFinal = 6,
+    /// mode=irqs, cycle [`SUSPENDING`].
+    Irqs = 7,
 }
 
 static PHASE: AtomicU32 = AtomicU32::new(Phase::None as u32);
 /// The mode, as [`mode_code`] numbers it.
 static MODE: AtomicU32 = AtomicU32::new(0);
 static CYCLES: AtomicU64 = AtomicU64::new(0);
-/// mode=suspend: the cycle whose suspend is in flight.
+/// mode=suspend and mode=irqs: the cycle whose suspend is in flight.
 static SUSPENDING: AtomicU64 = AtomicU64::new(0);
 /// mode=suspend: completed cycles.
 static CYCLE: AtomicU64 = AtomicU64::new(0);
@@ -142,7 +150,8 @@ impl Write for Message {
     }
 }
 
-/// vCPU0 only: written once by [`fail`], read by [`finish`]/[`abort`].
+/// One vCPU at a time (vCPU0, or in mode=irqs the one online): written
+/// once by [`fail`], read by [`finish`]/[`abort`].
 static FIRST_FAILURE: Global<Message> = Global::new(Message {
     buf: [0; 96],
     len: 0,
@@ -153,15 +162,18 @@ const PATTERN_WORDS: usize = 64 * 1024 / 8;
 /// vCPU0 only, through raw pointers.
 static PATTERN: Global<[u64; PATTERN_WORDS]> = Global::new([0; PATTERN_WORDS]);
 
-/// Records a failure; the first one names the RESULT line. vCPU0 only.
+/// Records a failure; the first one names the RESULT line. vCPU0 only,
+/// or in mode=irqs the one vCPU online.
 fn fail(what: fmt::Arguments) {
     if FAILED.load(Ordering::Relaxed) {
         return;
     }
     FAILED.store(true, Ordering::Relaxed);
-    // SAFETY: FIRST_FAILURE is used by vCPU0 alone (vCPU1 and vCPU2 never
-    // call fail(): the racer reports through atomics) and no reference to
-    // it is alive.
+    // SAFETY: FIRST_FAILURE is used by one vCPU at a time: vCPU0 (vCPU1
+    // and vCPU2 of the other modes never call fail(): the racer reports
+    // through atomics), or in mode=irqs the one online, which the
+    // CPU_ON/AFFINITY_INFO hand-over orders after the previous one; no
+    // reference to it is alive.
     let msg = unsafe { &mut *FIRST_FAILURE.get() };
     msg.len = 0;
     let _ = msg.write_fmt(what);
@@ -182,6 +194,7 @@ const fn mode_code(mode: Mode) -> u32 {
         Mode::Suspend => 0,
         Mode::Refusals => 1,
         Mode::Races => 2,
+        Mode::Irqs => 3,
     }
 }
 
@@ -189,6 +202,7 @@ fn mode() -> Mode {
     match MODE.load(Ordering::Relaxed) {
         1 => Mode::Refusals,
         2 => Mode::Races,
+        3 => Mode::Irqs,
         _ => Mode::Suspend,
     }
 }
@@ -201,7 +215,8 @@ fn power_off() -> ! {
     boot::halt()
 }
 
-/// Prints the RESULT line and powers off.
+/// Prints the RESULT line and powers off. From any vCPU, as long as it is
+/// the only one that runs (see [`fail`]).
 fn finish() -> ! {
     RESULT_PRINTED.store(true, Ordering::Relaxed);
     let cycles = CYCLES.load(Ordering::Relaxed);
@@ -212,6 +227,7 @@ fn finish() -> ! {
             Mode::Suspend => say!("RESULT PASS cycles={cycles}"),
             Mode::Refusals => say!("RESULT PASS"),
             Mode::Races => say!("RESULT PASS races={cycles}"),
+            Mode::Irqs => say!("RESULT PASS irqs cycles={cycles}"),
         }
     }
     power_off()
@@ -230,7 +246,8 @@ pub fn abort(why: fmt::Arguments) -> ! {
 
 /// Boot of vCPU0, MMU on, `dtb` from x0.
 pub fn boot(dtb: u64) -> ! {
-    let args = boot::dtb_blob(dtb).and_then(fdt::chosen_bootargs);
+    let blob = boot::dtb_blob(dtb);
+    let args = blob.and_then(fdt::chosen_bootargs);
     let cfg = args.map(bootargs::parse).unwrap_or_default();
     MODE.store(mode_code(cfg.mode), Ordering::Relaxed);
     CYCLES.store(u64::from(cfg.cycles), Ordering::Relaxed);
@@ -253,6 +270,7 @@ pub fn boot(dtb: u64) -> ! {
         Mode::Suspend => suspend_start(),
         Mode::Refusals => refusals_start(),
         Mode::Races => races_start(),
+        Mode::Irqs => irqs_start(blob),
     }
 }
 
@@ -388,6 +406,7 @@ pub fn resume(e: &EntryState) -> ! {
             finish()
         }
         p if p == Phase::RacesFinal as u32 => resume_races(e),
+        p if p == Phase::Irqs as u32 => resume_irqs(e),
         _ => {
             say!(
                 "resume FAIL unexpected (phase {phase}) pc={:#x} x0={:#x}",
@@ -496,12 +515,18 @@ fn resume_cycle(e: &EntryState) -> ! {
 // --------------------------------------------------------------- refusals
 
 /// Polls `done` until it holds or `seconds` have passed (any vCPU).
-fn wait_for(seconds: u64, mut done: impl FnMut() -> bool) -> bool {
+fn wait_for(seconds: u64, done: impl FnMut() -> bool) -> bool {
+    wait_for_ms(seconds.saturating_mul(1000), done)
+}
+
+/// Polls `done` until it holds or `ms` milliseconds have passed (any
+/// vCPU).
+fn wait_for_ms(ms: u64, mut done: impl FnMut() -> bool) -> bool {
     let freq = match boot::counter_frequency() {
         0 => 62_500_000,
         f => f,
     };
-    let limit = freq.saturating_mul(seconds);
+    let limit = freq.saturating_mul(ms) / 1000;
     let start = boot::counter();
     // The iteration bound only matters if the counter does not count.
     for _ in 0..u32::MAX {
@@ -529,10 +554,36 @@ fn refusal(name: &str, phase: Phase, entry: u64, want: i32) {
     }
 }
 
+/// A refusal check of CPU_ON (SMC64) of vCPU1 at `entry`: it must return
+/// `want`, and vCPU1 must still be off.
+fn cpu_on_refusal(name: &str, entry: u64, want: i32) {
+    let rc = psci::cpu_on(VCPU1, entry, 0);
+    let state = psci::affinity_info(VCPU1, 0);
+    if rc == want && state == psci::AFFINITY_OFF {
+        say!("check {name} ok {rc}");
+    } else {
+        say!("check {name} FAIL {rc} (vCPU1 affinity_info {state})");
+        fail(format_args!("check {name}"));
+    }
+}
+
 fn refusals_start() -> ! {
     VCPU1_UP.store(false, Ordering::Relaxed);
     VCPU1_STOP.store(false, Ordering::Relaxed);
-    let rc = psci::cpu_on(VCPU1, boot::secondary_entry(), 0);
+    // CPU_ON gets the entry point check of SYSTEM_SUSPEND.
+    let entry = boot::secondary_entry();
+    cpu_on_refusal("cpu-on-invalid-address-zero", 0, psci::INVALID_ADDRESS);
+    cpu_on_refusal(
+        "cpu-on-invalid-address-bit0",
+        entry | 1,
+        psci::INVALID_ADDRESS,
+    );
+    cpu_on_refusal(
+        "cpu-on-invalid-address-outside-ram",
+        OUTSIDE_RAM,
+        psci::INVALID_ADDRESS,
+    );
+    let rc = psci::cpu_on(VCPU1, entry, 0);
     if rc == 0 {
         say!("check cpu-on ok {rc}");
     } else {
@@ -930,4 +981,304 @@ fn races_start() -> ! {
 fn resume_races(e: &EntryState) -> ! {
     Checks::new(Prefix::Races).entry_state(e, RACES_CONTEXT);
     finish()
+}
+
+// ------------------------------------------------------------------- irqs
+
+/// mode=irqs: the bound on each wait for an interrupt, in milliseconds of
+/// counter time.
+const IRQ_WAIT_MS: u64 = 1000;
+/// mode=irqs: how long Xen is given to take the virtual timer's interrupt
+/// once the timer condition is met (it masks the timer as it injects PPI
+/// 27), in milliseconds.
+const VTIMER_TAKE_MS: u64 = 100;
+/// MPIDR_EL1's affinity fields: Aff3 [39:32], Aff2..Aff0 [23:0].
+const MPIDR_AFFINITY: u64 = 0xff_00ff_ffff;
+
+/// mode=irqs: the MPIDR affinity of the vCPU whose suspend is in flight.
+static IRQS_SUSPENDER: AtomicU64 = AtomicU64::new(0);
+/// mode=irqs: whether the checks of the cycle in flight all passed before
+/// its suspend.
+static IRQS_BEFORE_OK: AtomicBool = AtomicBool::new(true);
+
+/// mode=irqs: the vCPU (MPIDR Aff0) of cycle k: vCPU0, vCPU1, vCPU0...
+fn irqs_vcpu(k: u64) -> u64 {
+    k.wrapping_sub(1) % 2
+}
+
+/// The running vCPU's MPIDR Aff0.
+fn this_vcpu() -> u64 {
+    boot::mpidr() & 0xff
+}
+
+/// The bit of INTID `intid` (below 32) in a mask of delivered INTIDs.
+const fn irq_bit(intid: u32) -> u32 {
+    1 << intid
+}
+
+/// What a check saw delivered, for its FAIL line.
+struct Delivered {
+    mask: u32,
+    count: u32,
+    other: Option<u32>,
+    timeout: bool,
+}
+
+impl fmt::Display for Delivered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "delivered={:#x} count={}", self.mask, self.count)?;
+        if let Some(intid) = self.other {
+            write!(f, " other-intid={intid}")?;
+        }
+        if self.timeout {
+            f.write_str(" timeout")?;
+        }
+        Ok(())
+    }
+}
+
+/// vCPU0 at boot: the GIC version from the device tree, then cycle 1.
+fn irqs_start(blob: Option<&[u8]>) -> ! {
+    let version = blob
+        .and_then(fdt::guest_gic_version)
+        .and_then(irq::Version::from_number);
+    let Some(version) = version else {
+        say!("check gic FAIL no /interrupt-controller@3001000 with a GICv2 or GICv3 compatible");
+        fail(format_args!("check gic"));
+        finish()
+    };
+    // Before any other vCPU runs and any IRQ is unmasked.
+    irq::set_version(version);
+    say!("gic v{}", version.number());
+    irqs_cycle(1)
+}
+
+/// vCPU0 or vCPU1 in mode=irqs, from the other one's CPU_ON, MMU on, IRQs
+/// masked: `context` is the cycle to run. Waits (bounded) until
+/// AFFINITY_INFO says the previous vCPU is off, then runs the cycle.
+pub fn irqs_vcpu_on(context: u64) -> ! {
+    let k = context;
+    let vcpu = this_vcpu();
+    let prev = irqs_vcpu(k.wrapping_sub(1));
+    let mut last = 0;
+    let off = wait_for(TIMEOUT_SECONDS, || {
+        last = psci::affinity_info(prev, 0);
+        last == psci::AFFINITY_OFF
+    });
+    // The previous vCPU wrote everything before its CPU_ON of this one.
+    fence(Ordering::SeqCst);
+    if !off {
+        Checks::new(Prefix::Cycle(k)).failed(
+            "previous-vcpu-off",
+            format_args!("affinity_info(vcpu {prev})={last}"),
+            format_args!("{}", psci::AFFINITY_OFF),
+        );
+        finish()
+    }
+    let cycles = CYCLES.load(Ordering::Relaxed);
+    if !(2..=cycles).contains(&k) || vcpu != irqs_vcpu(k) {
+        say!("cycle {k} FAIL vcpu {vcpu} started for cycle {k} of {cycles}");
+        fail(format_args!("vcpu {vcpu} started for cycle {k}"));
+        finish()
+    }
+    say!("cycle {k} vcpu {vcpu} up, vcpu {prev} off");
+    irqs_cycle(k)
+}
+
+/// Cycle k, steps 1 to 4, on vCPU (k-1)%2 with IRQs masked: the GIC set
+/// up, PPI 30 taken and left active, PPI 27 and SGI 1 made pending, then
+/// SYSTEM_SUSPEND.
+fn irqs_cycle(k: u64) -> ! {
+    let vcpu = this_vcpu();
+    let mut c = Checks::new(Prefix::Cycle(k));
+
+    // 1. Quiet timers; the distributor (first cycle only), this vCPU's
+    // SGI 1 / PPI 27 / PPI 30 and its CPU interface.
+    irq::ptimer_disable();
+    irq::vtimer_disable();
+    if let Err(what) = irq::init(k == 1) {
+        say!("cycle {k} check gic-init FAIL {what}");
+        fail(format_args!("cycle {k} check gic-init"));
+        finish()
+    }
+
+    // 2. PPI 30 taken, acknowledged, never EOI'd: active, and at the same
+    // priority as the other two, which it now blocks.
+    let _ = irq::take_delivered();
+    let _ = irq::take_left_active();
+    irq::leave_next_ptimer_active(true);
+    irq::ptimer_fire_now();
+    irq::unmask();
+    let taken = wait_for_ms(IRQ_WAIT_MS, irq::left_active);
+    irq::mask();
+    irq::leave_next_ptimer_active(false);
+    let (mask, count, other) = irq::take_delivered();
+    if taken {
+        c.ok("ptimer-active", u64::from(mask));
+    } else {
+        irq::ptimer_disable();
+        c.failed(
+            "ptimer-active",
+            format_args!(
+                "{}",
+                Delivered {
+                    mask,
+                    count,
+                    other,
+                    timeout: true
+                }
+            ),
+            format_args!("PPI {} left active", irq::PPI_PTIMER),
+        );
+    }
+
+    // 3. IRQs masked: PPI 27 and SGI 1 pending. The virtual timer fires
+    // asynchronously: wait for its condition, then for Xen to take it.
+    irq::vtimer_fire_now();
+    let mut ctl = 0;
+    let fired = wait_for_ms(IRQ_WAIT_MS, || {
+        ctl = irq::vtimer_ctl();
+        ctl & irq::CTL_ISTATUS != 0
+    });
+    if fired {
+        let _ = wait_for_ms(VTIMER_TAKE_MS, || {
+            ctl = irq::vtimer_ctl();
+            ctl & irq::CTL_IMASK != 0
+        });
+        c.ok("vtimer-pending", ctl);
+    } else {
+        c.failed(
+            "vtimer-pending",
+            format_args!("cntv_ctl={ctl:#x} timeout"),
+            format_args!("ISTATUS"),
+        );
+    }
+    // Trapped and made pending by Xen before the write returns.
+    irq::send_sgi_self(irq::SGI);
+
+    // 4. SYSTEM_SUSPEND with all that in flight.
+    let entry = boot::resume_entry();
+    let context = CONTEXT_TAG | k;
+    SUSPENDING.store(k, Ordering::Relaxed);
+    IRQS_SUSPENDER.store(boot::mpidr() & MPIDR_AFFINITY, Ordering::Relaxed);
+    IRQS_BEFORE_OK.store(c.all_ok, Ordering::Relaxed);
+    set_phase(Phase::Irqs);
+    boot::poison_record();
+    say!("cycle {k} vcpu {vcpu} suspend entry={entry:#x} context={context:#x}");
+    say!("waiting for xl resume");
+    let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, entry, context);
+    set_phase(Phase::None);
+    say!("cycle {k} FAIL system_suspend returned {rc}");
+    fail(format_args!("cycle {k} system_suspend returned {rc}"));
+    finish()
+}
+
+/// Check `name` of mode=irqs: `raise` (with IRQs unmasked, or unmasking
+/// them), then within [`IRQ_WAIT_MS`] the INTIDs of `want`, each exactly
+/// once, and nothing else must be delivered to this vCPU since the last
+/// check. Whatever arrives after a check counts against the next one.
+fn irq_check(c: &mut Checks, name: &str, want: u32, raise: impl FnOnce()) {
+    raise();
+    let arrived = wait_for_ms(IRQ_WAIT_MS, || irq::delivered() & want == want);
+    let (mask, count, other) = irq::take_delivered();
+    if arrived && mask == want && count == want.count_ones() && other.is_none() {
+        c.ok(name, u64::from(mask));
+    } else {
+        c.failed(
+            name,
+            format_args!(
+                "{}",
+                Delivered {
+                    mask,
+                    count,
+                    other,
+                    timeout: !arrived
+                }
+            ),
+            format_args!("{want:#x} count={}", want.count_ones()),
+        );
+    }
+}
+
+/// Step 5: back at the resume entry after `xl resume`, IRQs masked: the
+/// entry state, the same vCPU, then its CPU interface set up again as
+/// after a core powerdown (the distributor and redistributor are left as
+/// they were), and the interrupts: those pending at the suspend delivered
+/// as they are, then each of the three raised again.
+fn resume_irqs(e: &EntryState) -> ! {
+    let k = SUSPENDING.load(Ordering::Relaxed);
+    let vcpu = this_vcpu();
+    say!("cycle {k} vcpu {vcpu} resume-tick {:#x}", e.tick);
+    let mut c = Checks::new(Prefix::Cycle(k));
+    c.all_ok = IRQS_BEFORE_OK.load(Ordering::Relaxed);
+    c.entry_state(e, CONTEXT_TAG | k);
+    c.eq(
+        "mpidr",
+        boot::mpidr() & MPIDR_AFFINITY,
+        IRQS_SUSPENDER.load(Ordering::Relaxed),
+    );
+
+    irq::init_cpu_interface();
+    let _ = irq::take_delivered();
+    let _ = irq::take_left_active();
+    // Pending interrupts survive a suspend; the active one was deactivated
+    // (a powered-down core EOIs nothing), so they are no longer blocked.
+    irq_check(
+        &mut c,
+        "pending-survived",
+        irq_bit(irq::SGI) | irq_bit(irq::PPI_VTIMER),
+        irq::unmask,
+    );
+    irq_check(
+        &mut c,
+        "ptimer-again",
+        irq_bit(irq::PPI_PTIMER),
+        irq::ptimer_fire_now,
+    );
+    irq_check(
+        &mut c,
+        "vtimer-again",
+        irq_bit(irq::PPI_VTIMER),
+        irq::vtimer_fire_now,
+    );
+    irq_check(&mut c, "sgi-again", irq_bit(irq::SGI), || {
+        irq::send_sgi_self(irq::SGI)
+    });
+    irq::mask();
+    // A timer a failed check left armed must not fire into the next cycle.
+    irq::ptimer_disable();
+    irq::vtimer_disable();
+
+    if c.all_ok {
+        say!("cycle {k} resumed ok");
+    } else {
+        say!("cycle {k} resumed FAIL");
+    }
+    irqs_next(k)
+}
+
+/// After cycle k: the RESULT line after the last one; otherwise CPU_ON of
+/// the other vCPU for cycle k+1, and CPU_OFF of this one.
+fn irqs_next(k: u64) -> ! {
+    if k >= CYCLES.load(Ordering::Relaxed) {
+        finish()
+    }
+    let next = k + 1;
+    let target = irqs_vcpu(next);
+    // Everything this vCPU wrote is visible before the other one starts.
+    fence(Ordering::SeqCst);
+    let rc = psci::cpu_on(target, boot::irqs_entry(), next);
+    if rc != psci::SUCCESS {
+        Checks::new(Prefix::Cycle(next)).failed(
+            "cpu-on",
+            format_args!("{rc}"),
+            format_args!("{}", psci::SUCCESS),
+        );
+        finish()
+    }
+    let rc = psci::cpu_off();
+    // Still here: both vCPUs run. The other one finds this one on and
+    // reports it (previous-vcpu-off); this one keeps out of its way.
+    say!("cycle {k} vcpu {} FAIL cpu_off returned {rc}", this_vcpu());
+    boot::halt()
 }
