@@ -25,8 +25,11 @@ FIRMWARE_TARGET := $(BUILD)/firmware/target
 # The real host suspend, under the project's EL3 test firmware.
 FW_MACHINES ?= virt-gicv3-fw virt-gicv2-fw
 FW_SCENARIOS ?= boot host-suspend-firmware host-suspend-scrambled host-suspend-nogic
+# The debug hypervisor (CONFIG_DEBUG=y): on GICv3 with 4 CPUs, on GICv2, and
+# on one CPU.
+DEBUG_SCENARIOS ?= guest-suspend-baremetal gic-selftest host-dry-run
 
-.PHONY: all demo test bench setup xen-src xen dom0 firmware e2e fmt-check clippy host-test negative \
+.PHONY: all demo test bench setup xen-src xen xen-debug dom0 firmware e2e fmt-check clippy host-test negative \
 	header header-check lib-check fetch-check patch-check patch-tree patches clean distclean
 
 all: xen dom0
@@ -47,6 +50,23 @@ xen: xen-src
 	@$(XEN_MAKE) -j$$(nproc) >$(BUILD)/xen-build.log 2>&1 || \
 		{ tail -n 40 $(BUILD)/xen-build.log; echo "ERROR: Xen build failed (log: build/xen-build.log)" >&2; exit 1; }
 	@echo "    built $(XEN_TREE)/xen ($$(stat -c %s $(XEN_TREE)/xen) bytes)"
+
+# The same hypervisor built with CONFIG_DEBUG=y (assertions, lock checks) in
+# its own tree: build/xen-debug/xen, for the +debug machine variants.
+XEN_DEBUG_TREE := $(BUILD)/xen-debug/xen
+XEN_DEBUG_MAKE := $(MAKE) -C $(XEN_DEBUG_TREE) XEN_TARGET_ARCH=arm64 \
+	CROSS_COMPILE=aarch64-linux-gnu- XSR_SRC=$(TOP)
+xen-debug: xen-src
+	@bash ci/fetch-xen.sh --tree $(BUILD)/xen-debug >/dev/null
+	@printf '\n==> xen-debug: configure and build with CONFIG_DEBUG=y\n'
+	@test -f $(XEN_DEBUG_TREE)/.config || { $(XEN_DEBUG_MAKE) defconfig >/dev/null && \
+		echo 'CONFIG_DEBUG=y' >>$(XEN_DEBUG_TREE)/.config && \
+		$(XEN_DEBUG_MAKE) olddefconfig >/dev/null; }
+	@grep -qx 'CONFIG_DEBUG=y' $(XEN_DEBUG_TREE)/.config && grep -qx 'CONFIG_DEBUG_LOCKS=y' $(XEN_DEBUG_TREE)/.config || \
+		{ echo "ERROR: $(XEN_DEBUG_TREE)/.config lacks CONFIG_DEBUG=y or CONFIG_DEBUG_LOCKS=y" >&2; exit 1; }
+	@$(XEN_DEBUG_MAKE) -j$$(nproc) >$(BUILD)/xen-debug-build.log 2>&1 || \
+		{ tail -n 40 $(BUILD)/xen-debug-build.log; echo "ERROR: Xen debug build failed (log: build/xen-debug-build.log)" >&2; exit 1; }
+	@echo "    built $(XEN_DEBUG_TREE)/xen ($$(stat -c %s $(XEN_DEBUG_TREE)/xen) bytes)"
 
 dom0: xen-src
 	@bash ci/dom0.sh
@@ -115,7 +135,7 @@ fetch-check: setup
 negative: setup
 	@bash ci/check-negative.sh
 
-test: setup fmt-check host-test header-check fetch-check patch-check negative xen clippy lib-check dom0 firmware
+test: setup fmt-check host-test header-check fetch-check patch-check negative xen xen-debug clippy lib-check dom0 firmware
 	@printf '\n==> end-to-end: %s on %s\n' "$(SCENARIOS)" "$(MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
 	@printf '\n==> end-to-end: races and soak on virt-gicv3\n'
@@ -123,6 +143,14 @@ test: setup fmt-check host-test header-check fetch-check patch-check negative xe
 	@printf '\n==> end-to-end, real host suspend under the test firmware: %s on %s\n' \
 		"$(FW_SCENARIOS)" "$(FW_MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(FW_MACHINES),-m $(m)) $(foreach s,$(FW_SCENARIOS),-s $(s))
+	@bash ci/check-runner.sh
+	@printf '\n==> end-to-end, debug hypervisor (CONFIG_DEBUG=y): GICv3 with 4 CPUs, GICv2, 1 CPU\n'
+	@bash ci/e2e.sh -m virt-gicv3+smp4+debug -m virt-gicv2+debug $(foreach s,$(DEBUG_SCENARIOS),-s $(s))
+	@bash ci/e2e.sh -m virt-gicv3-fw+smp4+debug -m virt-gicv2-fw+debug -m virt-gicv3-fw+smp1+debug -s host-suspend-firmware
+	@bash ci/e2e.sh -m virt-gicv3+smp1+debug -s boot -s host-dry-run
+	@printf '\n==> soaks: 50 dry runs and 50 real host cycles, Xen'"'"'s free pages counted\n'
+	@bash ci/e2e.sh -m virt-gicv3+smp4 -m virt-gicv2 -s host-dry-soak
+	@bash ci/e2e.sh -m virt-gicv3-fw+smp4 -m virt-gicv2-fw -s host-soak
 	@printf '\nALL TESTS PASSED\n'
 
 # A git tree of Xen with the patch series as commits (build/xen-dev), for

@@ -66,7 +66,7 @@ expect_failure test 'test result: FAILED' cargo test --quiet
 fresh_copy
 last=$(find "$scratch/xen-patches" -name '*.patch' | sort | tail -n 1)
 # Change one context line of the first hunk: the patch no longer fits.
-awk '!done && /^@@/ { hunk = 1 } hunk && !done && /^ [^ ]/ { sub(/^ /, " XX "); done = 1 } { print }' "$last" >"$last.new"
+awk '!done && /^@@/ { hunk = 1 } hunk && !done && /^ / { sub(/^ /, " XX "); done = 1 } { print }' "$last" >"$last.new"
 mv "$last.new" "$last"
 expect_failure patch "patch $(basename "$last") does not apply" bash ci/check-patches.sh
 

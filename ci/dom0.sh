@@ -101,7 +101,11 @@ done
 # xl built from the patched tree replaces Debian's (same libraries).
 cp "$BUILD/xl/xl" "$R/usr/sbin/xl"
 # The benchmark's clock and hypercall-loop helper (static).
-"${CROSS_COMPILE}gcc" -O2 -static -o "$R/usr/sbin/xsr-bench" "$TOP/ci/bench/xsr-bench.c" ||
+# Xen's public headers as <xen/...>, as the tools see them.
+mkdir -p "$OUT/xen-include"
+ln -sfn "$BUILD/xen/xen/include/public" "$OUT/xen-include/xen"
+"${CROSS_COMPILE}gcc" -O2 -static -D__XEN_TOOLS__ -I "$OUT/xen-include" \
+	-o "$R/usr/sbin/xsr-bench" "$TOP/ci/bench/xsr-bench.c" ||
 	die "building ci/bench/xsr-bench.c failed"
 # Anything a user puts in build/dom0/extra goes in as well (their own guests).
 if [ -d "$OUT/extra" ]; then cp -a "$OUT/extra/." "$R/"; fi

@@ -9,6 +9,9 @@
 # virt-gicv2-fw: the same virt machines with secure=on, booted through the project's
 # test EL3 firmware (rust/firmware, built by ci/firmware.sh; its PSCI has SYSTEM_SUSPEND;
 # FW_WIPE=scrambled makes its suspend scramble the registers instead of resetting them).
+# Variants, appended to the name: +smpN (virt: N CPUs instead of 2, 1..8) and +debug
+# (the hypervisor built with CONFIG_DEBUG=y, build/xen-debug/xen/xen, by `make xen-debug`),
+# for example virt-gicv3+smp4+debug; the E2E line names the variant.
 # SCENARIO: a file name in ci/scenarios/ without .sh (default: boot). One line per
 # machine and scenario:
 #   E2E PASS <machine> <scenario> <seconds>s
@@ -81,7 +84,7 @@ FW_DTB_MAX=$((2 << 20))
 FW_CONFIG_ADDR=0x47fff000
 FW_WIPE_SCRAMBLED=0x5343524d
 for m in "${machines[@]}"; do
-	case "$m" in
+	case "${m%%+*}" in
 	*-fw)
 		bash "$TOP/ci/firmware.sh" >"$LOGS/firmware-build.log" 2>&1 ||
 			{ tail -n 20 "$LOGS/firmware-build.log" >&2; die "ci/firmware.sh failed (see $LOGS/firmware-build.log)"; }
@@ -96,17 +99,27 @@ done
 # FW_BOOT (1: booted through the test firmware, Xen and the DTB loaded at
 # the addresses it expects).
 machine_args() {
+	local base=${1%%+*} mod smp=2
 	FW_BOOT=0
-	case "$1" in
+	MACHINE_XEN=$XEN_IMAGE
+	local mods=${1#"$base"}
+	for mod in ${mods//+/ }; do
+		case "$mod" in
+		smp[1-8]) smp=${mod#smp} ;;
+		debug) MACHINE_XEN=${XEN_DEBUG_IMAGE:-$BUILD/xen-debug/xen/xen} ;;
+		*) die "unknown machine variant +$mod in $1 (known: +smp1..+smp8, +debug)" ;;
+		esac
+	done
+	case "$base" in
 	virt-gicv3 | virt-gicv2 | virt-gicv3-fw | virt-gicv2-fw)
-		local gic=${1#virt-gicv}
+		local gic=${base#virt-gicv}
 		QEMU_MACHINE=(-machine "virt,virtualization=on,gic-version=${gic%-fw}"
-			-cpu cortex-a57 -smp 2 -m 2048)
+			-cpu cortex-a57 -smp "$smp" -m 2048)
 		XEN_CONSOLE="console=dtuart dtuart=/pl011@9000000"
 		DOM0_ADDR=0x50000000
 		INITRD_ADDR=0x54000000
 		BASE_DTB=""
-		if [ "${1%-fw}" != "$1" ]; then
+		if [ "${base%-fw}" != "$base" ]; then
 			# secure=on with -bios: every CPU starts in the test firmware
 			# at EL3; QEMU's own PSCI is off and the firmware's takes over.
 			QEMU_MACHINE+=(-machine secure=on -bios "$FIRMWARE")
@@ -114,6 +127,7 @@ machine_args() {
 		fi
 		;;
 	zcu102)
+		[ "$smp" = 2 ] || die "zcu102 has its 4 Cortex-A53: no +smp variant"
 		# Xilinx ZynqMP (4 x Cortex-A53, GIC-400). The board's own device
 		# tree without the nodes QEMU does not model (the platform
 		# management firmware and the R5 remoteproc), no SMMU, RAM from 0.
@@ -214,17 +228,37 @@ markers_in_order() {
 	done
 }
 
+# What ends any run at once as a failure: Xen's panic, BUG, failed assertion,
+# fatal trap or WARN; a Linux (dom0 or domU) panic, Oops, WARNING, BUG,
+# soft lockup or RCU stall.
+FATAL_RE='Panic on CPU|Xen BUG at|Assertion .* failed|FATAL TRAP|Xen WARN at|Kernel panic|Internal error: Oops|Oops: |WARNING: CPU: |BUG: |soft lockup|rcu: INFO: rcu_[a-z]+ (self-)?detected stall|rcu_[a-z]+ self-detected stall'
+
+# watch_fatal LOG QEMU_PID OUT: while QEMU runs, once LOG has a line
+# matching FATAL_RE, write it to OUT and stop QEMU.
+watch_fatal() {
+	local log=$1 qpid=$2 out=$3 line
+	while kill -0 "$qpid" 2>/dev/null; do
+		if line=$(tr -d '\r' <"$log" | grep -aE -m1 -- "$FATAL_RE"); then
+			printf '%s\n' "$line" >"$out"
+			kill "$qpid" 2>/dev/null
+			return 0
+		fi
+		sleep 1
+	done
+}
+
 # run_one MACHINE SCENARIO: boot, wait for QEMU to exit, check the markers.
 run_one() {
 	local m=$1 scn=$2
 	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
-	local SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=()
+	local SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=() SCN_COUNT=()
 	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_HANG=0 SCN_FW_WIPE=
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
 	. "$f"
 	XEN_EXTRA_ARGS="${XEN_EXTRA_ARGS:-} $SCN_XEN_ARGS" make_dtb "$m" "$scn" "$dtb"
 	machine_args "$m"
+	[ -f "$MACHINE_XEN" ] || { echo "E2E FAIL $m $scn no hypervisor $MACHINE_XEN (make xen-debug builds the debug one)"; return 1; }
 	local start end rc=0
 	start=$(date +%s)
 	: >"$log"
@@ -239,9 +273,9 @@ run_one() {
 	# or (firmware boot) raw loads where the firmware expects them, plus
 	# the firmware's configuration word (FW_WIPE or the scenario's
 	# SCN_FW_WIPE: "scrambled").
-	local boot_args=(-kernel "$XEN_IMAGE" -dtb "$dtb")
+	local boot_args=(-kernel "$MACHINE_XEN" -dtb "$dtb")
 	if [ "$FW_BOOT" = 1 ]; then
-		boot_args=(-device "loader,file=$XEN_IMAGE,addr=$FW_XEN_ADDR,force-raw=on"
+		boot_args=(-device "loader,file=$MACHINE_XEN,addr=$FW_XEN_ADDR,force-raw=on"
 			-device "loader,file=$dtb,addr=$FW_DTB_ADDR,force-raw=on")
 		case "${FW_WIPE:-$SCN_FW_WIPE}" in
 		"" | reset) ;;
@@ -264,33 +298,60 @@ run_one() {
 		type_on_markers "$log" "$qpid" "$infd" "${SCN_TYPE[@]}" &
 		typer=$!
 	fi
+	# A fatal line ends the run at once: QEMU is stopped, the line is the
+	# reason (rather than waiting for the scenario's timeout).
+	local fatal=$log.fatal
+	rm -f "$fatal"
+	watch_fatal "$log" "$qpid" "$fatal" &
+	local watcher=$!
 	if [ "$SHOW" = 1 ]; then
 		# tail exits once QEMU has, after printing everything.
 		tail -n +1 -F --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
 			grep --line-buffered -aE -- "${SHOW_FILTER:-.}" | sed -u 's/^/  | /'
 	fi
 	wait $qpid || rc=$?
+	kill "$watcher" 2>/dev/null || true
+	wait "$watcher" 2>/dev/null || true
 	[ -z "$typer" ] || kill "$typer" 2>/dev/null || true
 	exec {infd}>&-
 	rm -f "$fifo"
 	end=$(date +%s)
+	# The log as checked: without carriage returns, and with every line of
+	# Xen's own that was printed into the middle of another line (dom0's
+	# console and a guest's reach the serial port through Xen, which may
+	# print in between) taken out, so that the other line is whole again.
+	local clean=$log.clean
+	tr -d '\r' <"$log" | sed -E ':a
+/^.+\(XEN\) /{
+s/\(XEN\) .*$//
+N
+s/\n//
+ba
+}' >"$clean"
 	local reason=""
+	if [ -s "$fatal" ]; then
+		reason="stopped at once: log shows '$(cut -c1-160 "$fatal")'"
+	fi
 	# SCN_HANG=1: a scenario that shows a failure (a test-only option
 	# breaks something on purpose) expects the machine to hang: the
 	# timeout is its normal end, and its markers say how far it got.
-	if [ $rc = 124 ] || [ $rc = 137 ]; then
+	if [ -n "$reason" ]; then
+		:
+	elif [ $rc = 124 ] || [ $rc = 137 ]; then
 		[ "$SCN_HANG" = 1 ] || reason="timeout after ${SCN_TIMEOUT}s"
 	elif [ $rc != 0 ]; then
 		reason="qemu exit status $rc: $(head -c 200 "$log.qemu" | tr '\n' ' ')"
 	elif [ "$SCN_HANG" = 1 ]; then
 		reason="expected a hang, but the machine finished"
 	fi
-	# Fatal Xen messages fail any scenario.
+	# Fatal messages (also one the watcher missed at the very end) and the
+	# scenario's forbidden lines fail any scenario.
 	local bad
-	for bad in 'Panic on CPU' 'Xen BUG at' 'Assertion .* failed' 'FATAL TRAP' ${SCN_FORBID[@]+"${SCN_FORBID[@]}"}; do
+	for bad in "$FATAL_RE" ${SCN_FORBID[@]+"${SCN_FORBID[@]}"}; do
+		[ -z "$reason" ] || break
 		[ -n "$bad" ] || continue
-		if tr -d '\r' <"$log" | grep -qaE -- "$bad"; then
-			reason="log shows '$(tr -d '\r' <"$log" | grep -aE -m1 -- "$bad" | cut -c1-160)'"
+		if grep -qaE -- "$bad" "$clean"; then
+			reason="log shows '$(grep -aE -m1 -- "$bad" "$clean" | cut -c1-160)'"
 			break
 		fi
 	done
@@ -298,7 +359,7 @@ run_one() {
 	# SCN_EXPECT_GUEST in order among themselves, per guest (a guest's
 	# console reaches the serial log through dom0 with a delay, so it cannot
 	# be ordered against dom0's own lines or another guest's).
-	[ -n "$reason" ] || reason=$(markers_in_order "$log" ${SCN_EXPECT[@]+"${SCN_EXPECT[@]}"})
+	[ -n "$reason" ] || reason=$(markers_in_order "$clean" ${SCN_EXPECT[@]+"${SCN_EXPECT[@]}"})
 	# Each guest's markers (grouped by their first word, "TG:", "LG:"...)
 	# are ordered among themselves only: two guests' consoles interleave.
 	local prefix pat prefixes=() group=()
@@ -311,7 +372,16 @@ run_one() {
 		for pat in "${SCN_EXPECT_GUEST[@]}"; do
 			[ "${pat%% *}" != "$prefix" ] || group+=("$pat")
 		done
-		reason=$(markers_in_order "$log" "${group[@]}")
+		reason=$(markers_in_order "$clean" "${group[@]}")
+	done
+	# SCN_COUNT entries "N=REGEX": exactly N lines match (one per cycle,
+	# as the system under test prints it).
+	local entry want got
+	for entry in ${SCN_COUNT[@]+"${SCN_COUNT[@]}"}; do
+		[ -z "$reason" ] || break
+		want=${entry%%=*}
+		got=$(grep -caE -- "${entry#*=}" "$clean" || true)
+		[ "$got" = "$want" ] || reason="$got lines match '${entry#*=}', expected $want"
 	done
 	if [ -z "$reason" ]; then
 		echo "E2E PASS $m $scn $((end - start))s"

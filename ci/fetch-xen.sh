@@ -2,7 +2,8 @@
 # Fetch the pinned Xen 4.20 source (Debian trixie's orig tarball), unpack it
 # under build/ and apply xen-patches/ in order. Idempotent: a tree whose
 # tarball and patch series have not changed is left alone. With
-# --download-only, stop after the download.
+# --download-only, stop after the download; with --tree DIR, unpack into DIR
+# instead of build/xen (the debug hypervisor's own tree).
 #
 # Where the tarball comes from, in this order:
 #   1. build/dl/<pinned file>, if its sha256 is the pinned one (no network);
@@ -32,6 +33,14 @@ KEYRING=${XSR_ARCHIVE_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 
 DL=$BUILD/dl
 XEN_SRC=$BUILD/xen
+DOWNLOAD_ONLY=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--download-only) DOWNLOAD_ONLY=1; shift ;;
+	--tree) XEN_SRC=$2; shift 2 ;;
+	*) die "unknown argument $1 (fetch-xen.sh [--download-only] [--tree DIR])" ;;
+	esac
+done
 mkdir -p "$DL"
 
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
@@ -156,7 +165,7 @@ if [ -z "$file" ]; then
 fi
 printf '%s\n' "$file" >"$DL/.xen-done"
 info "tarball: build/dl/$file"
-[ "${1:-}" != --download-only ] || exit 0
+[ "$DOWNLOAD_ONLY" = 0 ] || exit 0
 
 # The stamp covers the tarball and every patch, so a changed series re-unpacks.
 stamp=$(content_hash "$file" "$TOP/xen-patches")
@@ -165,7 +174,7 @@ if [ -f "$XEN_SRC/.xsr-stamp" ] && [ "$(cat "$XEN_SRC/.xsr-stamp")" = "$stamp" ]
 	exit 0
 fi
 
-step "xen source: unpacking into build/xen"
+step "xen source: unpacking into $XEN_SRC"
 rm -rf "$XEN_SRC" "$XEN_SRC.tmp"
 mkdir -p "$XEN_SRC.tmp"
 tar -C "$XEN_SRC.tmp" --strip-components=1 -xf "$DL/$file"

@@ -42,6 +42,45 @@ wait_gone() {
 # free_mb: Xen's free memory in MB.
 free_mb() { xl info | awk -F: '$1 ~ /^free_memory/ { gsub(/ /, "", $2); print $2 }'; }
 
+# free_pages: Xen's free memory in pages, exactly (XEN_SYSCTL_physinfo).
+free_pages() { xsr-bench freepages; }
+
+# warm_up: twice, run a test guest until it suspends, and destroy it. The
+# first domains after boot leave pages in use for good, as Xen's allocator
+# pools grow (measured on virt-gicv3: 385304 -> 385302 -> 385301 free pages
+# over the first two domains, then no change over any further create, run,
+# suspend, resume and destroy); a leak check that counts pages starts after
+# them.
+warm_up() {
+	local i
+	for i in 1 2; do
+		xl create -q /etc/xsr/guests/testguest.cfg "name=\"warmup$i\"" 'cmdline="mode=suspend cycles=1"' ||
+			fail "xl create (warm-up)"
+		wait_state "warmup$i" ---ss- 60 || fail "warm-up guest did not suspend"
+		xl destroy "warmup$i" || fail "xl destroy (warm-up)"
+		wait_gone "warmup$i" 30 || fail "warm-up domain not destroyed"
+	done
+}
+
+# pages_back BEFORE WHAT: wait (up to 10 s: freeing a domain's memory ends
+# in RCU callbacks) until Xen's free pages are BEFORE again; says how many
+# pages were lost (or gained) if not.
+pages_back() {
+	local before=$1 what=$2 n=50 now
+	now=$(free_pages)
+	while [ "$now" != "$before" ] && [ "$n" -gt 0 ]; do
+		sleep 0.2
+		n=$((n - 1))
+		now=$(free_pages)
+	done
+	if [ "$now" = "$before" ]; then
+		say "$what: free pages $before before, $now after: none lost"
+		return 0
+	fi
+	say "$what: free pages $before before, $now after: $((before - now)) pages lost"
+	return 1
+}
+
 # follow DOM SUFFIX: copy DOM's console log (xenconsoled --log=guest) to
 # dom0's console as it grows. SUFFIX is -vuart0 for the SBSA vUART.
 follow() {

@@ -8,7 +8,7 @@ SCN_EXPECT=(
 	'XSR: soak: 200 guest cycles'
 	'XSR: soak: xl resume done x 200'
 	"XSR: soak: guest reported 200 x 'resumed ok' and RESULT PASS cycles=200"
-	'XSR: soak: free memory [0-9]+ MB before, [0-9]+ MB after: identical'
+	'XSR: soak: free pages [0-9]+ before, [0-9]+ after: none lost'
 	'XSR: scenario guest-soak PASS'
 	'XSR: powering off'
 )

@@ -10,7 +10,7 @@ SCN_EXPECT=(
 	'XSR: dom0 ready'
 	'XSR: cycle 1: xl list shows tg ---ss-'
 	'XSR: cycle 10: xl list shows tg ---ss-'
-	'XSR: leak check ok'
+	'XSR: leak check \(create, suspend, destroy\): free pages [0-9]+ before, [0-9]+ after: none lost'
 	'XSR: scenario guest-suspend-baremetal PASS'
 	'XSR: powering off'
 )

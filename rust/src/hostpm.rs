@@ -21,14 +21,17 @@ pub enum Step {
     CheckOthersSuspended,
     /// Take the non-boot CPUs offline.
     NonBootCpusOff,
+    /// Mask interrupts on the boot CPU, the only one left: every device
+    /// step below runs with interrupts off (as x86's S3 does), so that no
+    /// interrupt or softirq reprograms a timer or touches a device that is
+    /// already suspended.
+    IrqsOff,
     /// Turn the boot CPU's timers off.
     Timers,
     /// Suspend the IOMMU(s).
     Iommu,
     /// Suspend the console UART.
     Console,
-    /// Mask interrupts on the boot CPU.
-    IrqsOff,
     /// Save and disable the GIC.
     Gic,
     /// Save the CPU context for the resume entry (head.S).
@@ -60,10 +63,10 @@ pub const SEQUENCE: [Step; 10] = [
     Step::FreezeDomains,
     Step::CheckOthersSuspended,
     Step::NonBootCpusOff,
+    Step::IrqsOff,
     Step::Timers,
     Step::Iommu,
     Step::Console,
-    Step::IrqsOff,
     Step::Gic,
     Step::SaveContext,
     Step::Firmware,
@@ -77,7 +80,7 @@ pub enum Stage {
     Freeze,
     /// Also non-boot CPUs offline.
     Cpus,
-    /// Also timers, IOMMU, console, interrupts and GIC.
+    /// Also interrupts off, timers, IOMMU, console and GIC.
     Devices,
     /// Everything but the firmware call (the context is saved).
     Platform,
@@ -267,6 +270,23 @@ pub fn run(p: &mut impl HostPlatform, stage: Stage) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_device_step_runs_with_interrupts_off() {
+        let at = |step| SEQUENCE.iter().position(|&s| s == step).unwrap();
+        for step in [
+            Step::Timers,
+            Step::Iommu,
+            Step::Console,
+            Step::Gic,
+            Step::SaveContext,
+            Step::Firmware,
+        ] {
+            assert!(at(Step::IrqsOff) < at(step), "{step:?}");
+        }
+        // And after the other CPUs are off: the boot CPU is the only one.
+        assert_eq!(at(Step::IrqsOff), at(Step::NonBootCpusOff) + 1);
+    }
 
     #[derive(Debug, PartialEq, Eq, Clone, Copy)]
     enum Ev {

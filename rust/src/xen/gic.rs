@@ -116,26 +116,34 @@ impl Regs for Option<Mmio> {
 }
 
 /// The GICv3 of the host: its distributor, the redistributors of the
-/// CPUs that have one mapped (the first V3_MAX_CPUS), CPU0's ICC registers.
+/// online CPUs (during a host suspend or the self-test, the boot CPU
+/// alone: Xen sets a secondary CPU's redistributor up again when the CPU
+/// comes back), CPU0's ICC registers.
 struct V3Gic<'a> {
     dist: &'a mut Mmio,
     rdists: [Option<Mmio>; V3_MAX_CPUS],
     count: usize,
+    /// Online CPUs with a redistributor, also those beyond the context's
+    /// room ([`V3_MAX_CPUS`]): more than it holds refuses the save.
+    online: usize,
 }
 
 impl<'a> V3Gic<'a> {
     fn new(dist: &'a mut Mmio, nr_cpus: u32) -> Self {
         let mut rdists = [const { None::<Mmio> }; V3_MAX_CPUS];
         let mut count = 0;
+        let mut online = 0;
         for cpu in 0..nr_cpus {
-            // SAFETY: the helper returns gic-v3.c's per-CPU rbase: NULL, or
-            // the mapping of that CPU's redistributor, GICR_SIZE bytes
-            // (RD_base and SGI_base frames), valid for Xen's lifetime.
+            // SAFETY: the helper returns gic-v3.c's per-CPU rbase of an
+            // online CPU: NULL, or the mapping of that CPU's redistributor,
+            // GICR_SIZE bytes (RD_base and SGI_base frames), valid for
+            // Xen's lifetime; NULL for an offline CPU.
             let base = unsafe { sys::xsr_helper_gicv3_rdist_base(cpu) };
             // SAFETY: as above: a device mapping of GICR_SIZE bytes or NULL.
             let Some(m) = (unsafe { Mmio::new(base.cast(), GICR_SIZE) }) else {
                 continue;
             };
+            online += 1;
             if let Some(slot) = rdists.get_mut(count) {
                 *slot = Some(m);
                 count += 1;
@@ -145,6 +153,7 @@ impl<'a> V3Gic<'a> {
             dist,
             rdists,
             count,
+            online,
         }
     }
 
@@ -164,6 +173,10 @@ impl<'a> V3Gic<'a> {
 impl SuspendableGic for V3Gic<'_> {
     type Ctx = V3Context;
     fn save(&mut self, ctx: &mut V3Context) -> Result<(), GicError> {
+        if self.online > self.count {
+            // Never silently leave a redistributor out of the save.
+            return Err(GicError::ContextTooSmall);
+        }
         self.with_rdists(|dist, rd| v3_save(dist, rd, &mut SysIcc, ctx))
     }
     fn restore(&mut self, ctx: &V3Context) -> Result<(), GicError> {
@@ -185,10 +198,21 @@ pub fn gic_errno(e: GicError) -> i32 {
     }
 }
 
-fn register(host: Host) -> i32 {
+/// Registers the host GIC once: a second registration is refused (-EBUSY)
+/// before anything is allocated, so that no context is ever dropped
+/// (contexts live in Xen's heap for good).
+fn register(make: impl FnOnce() -> Result<Host, i32>) -> i32 {
     HOST.with(|h| {
-        *h = Some(host);
-        0
+        if h.is_some() {
+            return -EBUSY;
+        }
+        match make() {
+            Ok(host) => {
+                *h = Some(host);
+                0
+            }
+            Err(e) => e,
+        }
     })
     .unwrap_or(-EBUSY)
 }
@@ -206,12 +230,12 @@ pub unsafe fn init_v2(dbase: *mut u8, cbase: *mut u8) -> i32 {
     }) else {
         return -EINVAL;
     };
-    let Some(saved) = Boxed::zeroed() else {
-        return -ENOMEM;
-    };
-    register(Host {
-        hw: Hw::V2 { dist, cpu },
-        ctx: Contexts::V2 { saved, spare: None },
+    register(|| {
+        let saved = Boxed::zeroed().ok_or(-ENOMEM)?;
+        Ok(Host {
+            hw: Hw::V2 { dist, cpu },
+            ctx: Contexts::V2 { saved, spare: None },
+        })
     })
 }
 
@@ -225,12 +249,12 @@ pub unsafe fn init_v3(dbase: *mut u8, nr_cpus: u32) -> i32 {
     let Some(dist) = (unsafe { Mmio::new(dbase, V3_GICD_SIZE) }) else {
         return -EINVAL;
     };
-    let Some(saved) = Boxed::zeroed() else {
-        return -ENOMEM;
-    };
-    register(Host {
-        hw: Hw::V3 { dist, nr_cpus },
-        ctx: Contexts::V3 { saved, spare: None },
+    register(|| {
+        let saved = Boxed::zeroed().ok_or(-ENOMEM)?;
+        Ok(Host {
+            hw: Hw::V3 { dist, nr_cpus },
+            ctx: Contexts::V3 { saved, spare: None },
+        })
     })
 }
 

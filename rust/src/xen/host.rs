@@ -221,6 +221,8 @@ struct XenHost {
     irq_flags: usize,
     /// Test only (xsr_test_skip_gic_restore): the GIC was not restored.
     gic_restore_skipped: bool,
+    /// The GIC restore failed with this -errno.
+    gic_restore_error: Option<i32>,
     awake: i32,
     log: [Option<Entry>; 2 * SEQUENCE.len()],
     logged: usize,
@@ -231,6 +233,7 @@ impl XenHost {
         Self {
             irq_flags: 0,
             gic_restore_skipped: false,
+            gic_restore_error: None,
             awake: -1,
             log: [None; 2 * SEQUENCE.len()],
             logged: 0,
@@ -298,11 +301,11 @@ impl HostPlatform for XenHost {
                 Step::Iommu => sys::xsr_helper_iommu_resume(),
                 Step::Console => sys::xsr_helper_console_resume(),
                 Step::IrqsOff => sys::xsr_helper_irq_restore(self.irq_flags as _),
-                Step::Gic => {
-                    if !sys::xsr_helper_gic_resume() {
-                        self.gic_restore_skipped = true;
-                    }
-                }
+                Step::Gic => match sys::xsr_helper_gic_resume() {
+                    0 => {}
+                    1 => self.gic_restore_skipped = true,
+                    e => self.gic_restore_error = Some(e),
+                },
                 Step::SaveContext => sys::xsr_helper_boot_mapping(false),
                 // After a resume the firmware has nothing to undo.
                 Step::Firmware => {}
@@ -378,6 +381,15 @@ pub fn run() {
         );
     }
     let mut c = XenConsole;
+    if let Some(e) = host.gic_restore_error {
+        // The resume cannot be undone: say it, loudly.
+        c.line(
+            Level::Warning,
+            format_args!(
+                "xen-suspend: host resume: the GIC restore failed ({e}); interrupts may be lost"
+            ),
+        );
+    }
     if host.gic_restore_skipped {
         c.line(
             Level::Warning,
