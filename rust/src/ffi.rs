@@ -47,6 +47,9 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
     entry_point: u64,
     context_id: u64,
 ) -> i32 {
+    if !layer::enabled() {
+        return crate::psci::PsciError::NotSupported.code();
+    }
     // SAFETY: v is current (this function's contract): a live vCPU of a
     // live domain, which cannot go away while its vCPU is inside this trap,
     // and the only online vCPU if the slot is ever touched.
@@ -88,6 +91,9 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
 /// `d` must be the domain of the current vCPU.
 #[no_mangle]
 pub unsafe extern "C" fn xsr_vpsci_features(d: *mut domain, fid: u32) -> i32 {
+    if !layer::enabled() {
+        return crate::psci::PsciError::NotSupported.code();
+    }
     // SAFETY: d is current->domain (this function's contract), alive while
     // its vCPU traps; features() only reads it.
     match unsafe { XenDomain::new(d) } {
@@ -107,6 +113,10 @@ pub unsafe extern "C" fn xsr_vpsci_features(d: *mut domain, fid: u32) -> i32 {
 /// `d` must be the domain of the current vCPU.
 #[no_mangle]
 pub unsafe extern "C" fn xsr_vpsci_cpu_on_entry(d: *mut domain, entry_point: u64) -> i32 {
+    if !layer::enabled() {
+        // Xen's own CPU_ON checks stand.
+        return crate::psci::SUCCESS;
+    }
     // SAFETY: d is current->domain (this function's contract), alive while
     // its vCPU traps; cpu_on_entry() only reads it (and takes and drops a
     // page reference to look the address up).
@@ -176,7 +186,7 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
 #[no_mangle]
 pub unsafe extern "C" fn xsr_host_set_dry_run(value: *const core::ffi::c_char) -> i32 {
     if value.is_null() {
-        return crate::errno::EINVAL;
+        return crate::errno::Errno::EINVAL.code();
     }
     // SAFETY: a NUL-terminated string (this function's contract), read
     // only during the call.
@@ -190,7 +200,10 @@ pub unsafe extern "C" fn xsr_host_set_dry_run(value: *const core::ffi::c_char) -
 /// able to suspend) and say it on the console.
 #[no_mangle]
 pub extern "C" fn xsr_host_init() {
-    host::init();
+    // Disabled: the hardware domain is never offered a host suspend.
+    if layer::enabled() {
+        host::init();
+    }
 }
 
 /// The host suspend tasklet, on pCPU0: run the sequence (or its dry run),

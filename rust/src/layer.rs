@@ -1,9 +1,10 @@
 //! The layer's identity and its start-up handshake with Xen.
 
 use core::fmt;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::abi::XSR_ABI_VERSION;
-use crate::errno::EINVAL;
+use crate::errno::Errno;
 
 /// The crate version, as printed at boot.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -49,14 +50,25 @@ impl InitError {
     /// The negative errno the C side gets.
     pub fn errno(self) -> i32 {
         match self {
-            InitError::AbiMismatch { .. } => -EINVAL,
+            InitError::AbiMismatch { .. } => Errno::EINVAL.code(),
         }
     }
 }
 
+/// Whether [`init`] accepted Xen's interface. Until it has, and for good
+/// after a mismatch, every entry point Xen calls is inert: guests and the
+/// hardware domain are offered nothing, a resume finds nothing armed, and
+/// Xen's own behaviour stands.
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the layer is enabled (see [`init`]).
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Acquire)
+}
+
 /// Start-up: check that Xen and the library agree on the interface, then
-/// announce the layer on the console. On a mismatch nothing is enabled and
-/// the console says why.
+/// announce the layer on the console and enable it. On a mismatch nothing
+/// is enabled and the console says why.
 pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
     if xen_abi != XSR_ABI_VERSION {
         log.line(
@@ -79,6 +91,7 @@ pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
             VERSION, GIT_REV, XSR_ABI_VERSION
         ),
     );
+    ENABLED.store(true, Ordering::Release);
     Ok(())
 }
 
@@ -126,5 +139,16 @@ mod tests {
         assert_eq!(log.0.len(), 1);
         assert!(log.0[0].contains("disabled"));
         assert!(!log.0[0].contains("present"));
+    }
+
+    #[test]
+    fn only_a_matching_interface_enables_the_layer() {
+        // One test for the global flag, so that no other test races it.
+        let mut log = VecLog::default();
+        ENABLED.store(false, Ordering::Release);
+        assert!(init(&mut log, XSR_ABI_VERSION + 1).is_err());
+        assert!(!enabled());
+        assert!(init(&mut log, XSR_ABI_VERSION).is_ok());
+        assert!(enabled());
     }
 }

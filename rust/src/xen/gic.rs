@@ -6,7 +6,7 @@ use core::mem::{align_of, size_of};
 use core::ptr::NonNull;
 
 use super::sys;
-use crate::errno::{EBUSY, EINVAL, EIO, ENODEV, ENOMEM, ETIMEDOUT};
+use crate::errno::Errno;
 use crate::gic::{
     regs::GICR_SIZE, v2_lines, v2_reset, v2_restore, v2_save, v3_lines, v3_reset, v3_restore,
     v3_save, GicError, Mmio, Regs, SysIcc, V2Context, V3Context, V3_MAX_CPUS,
@@ -191,10 +191,10 @@ impl SuspendableGic for V3Gic<'_> {
 pub fn gic_errno(e: GicError) -> i32 {
     match e {
         GicError::WakerTimeout { .. } | GicError::RwpTimeout | GicError::QuiescentTimeout => {
-            -ETIMEDOUT
+            Errno::ETIMEDOUT.code()
         }
-        GicError::ContextTooSmall => -ENOMEM,
-        GicError::NotSaved | GicError::Mismatch => -EINVAL,
+        GicError::ContextTooSmall => Errno::ENOMEM.code(),
+        GicError::NotSaved | GicError::Mismatch => Errno::EINVAL.code(),
     }
 }
 
@@ -204,7 +204,7 @@ pub fn gic_errno(e: GicError) -> i32 {
 fn register(make: impl FnOnce() -> Result<Host, i32>) -> i32 {
     HOST.with(|h| {
         if h.is_some() {
-            return -EBUSY;
+            return Errno::EBUSY.code();
         }
         match make() {
             Ok(host) => {
@@ -214,7 +214,7 @@ fn register(make: impl FnOnce() -> Result<Host, i32>) -> i32 {
             Err(e) => e,
         }
     })
-    .unwrap_or(-EBUSY)
+    .unwrap_or(Errno::EBUSY.code())
 }
 
 /// Register a GICv2 (boot).
@@ -228,10 +228,10 @@ pub unsafe fn init_v2(dbase: *mut u8, cbase: *mut u8) -> i32 {
     let (Some(dist), Some(cpu)) = (unsafe { Mmio::new(dbase, V2_GICD_SIZE) }, unsafe {
         Mmio::new(cbase, V2_GICC_SIZE)
     }) else {
-        return -EINVAL;
+        return Errno::EINVAL.code();
     };
     register(|| {
-        let saved = Boxed::zeroed().ok_or(-ENOMEM)?;
+        let saved = Boxed::zeroed().ok_or(Errno::ENOMEM.code())?;
         Ok(Host {
             hw: Hw::V2 { dist, cpu },
             ctx: Contexts::V2 { saved, spare: None },
@@ -247,10 +247,10 @@ pub unsafe fn init_v2(dbase: *mut u8, cbase: *mut u8) -> i32 {
 pub unsafe fn init_v3(dbase: *mut u8, nr_cpus: u32) -> i32 {
     // SAFETY: this function's contract.
     let Some(dist) = (unsafe { Mmio::new(dbase, V3_GICD_SIZE) }) else {
-        return -EINVAL;
+        return Errno::EINVAL.code();
     };
     register(|| {
-        let saved = Boxed::zeroed().ok_or(-ENOMEM)?;
+        let saved = Boxed::zeroed().ok_or(Errno::ENOMEM.code())?;
         Ok(Host {
             hw: Hw::V3 { dist, nr_cpus },
             ctx: Contexts::V3 { saved, spare: None },
@@ -274,7 +274,7 @@ fn apply<G: SuspendableGic>(gic: &mut G, ctx: &mut G::Ctx, op: Op) -> i32 {
 
 fn on_host_gic(op: Op) -> i32 {
     HOST.with(|h| match h.as_mut() {
-        None => -ENODEV,
+        None => Errno::ENODEV.code(),
         Some(Host {
             hw: Hw::V2 { dist, cpu },
             ctx: Contexts::V2 { saved, .. },
@@ -283,9 +283,9 @@ fn on_host_gic(op: Op) -> i32 {
             hw: Hw::V3 { dist, nr_cpus },
             ctx: Contexts::V3 { saved, .. },
         }) => apply(&mut V3Gic::new(dist, *nr_cpus), saved.get_mut(), op),
-        Some(_) => -EINVAL,
+        Some(_) => Errno::EINVAL.code(),
     })
-    .unwrap_or(-EBUSY)
+    .unwrap_or(Errno::EBUSY.code())
 }
 
 /// Save and disable the GIC (interrupts off, boot CPU).
@@ -305,11 +305,11 @@ fn to_errno(r: Result<(), GicError>) -> i32 {
 /// Allocate the self-test's second context (interrupts on).
 pub fn selftest_prepare() -> i32 {
     HOST.with(|h| match h.as_mut().map(|h| &mut h.ctx) {
-        None => -ENODEV,
+        None => Errno::ENODEV.code(),
         Some(Contexts::V2 { spare, .. }) => alloc_spare(spare),
         Some(Contexts::V3 { spare, .. }) => alloc_spare(spare),
     })
-    .unwrap_or(-EBUSY)
+    .unwrap_or(Errno::EBUSY.code())
 }
 
 fn alloc_spare<T>(spare: &mut Option<Boxed<T>>) -> i32 {
@@ -319,7 +319,7 @@ fn alloc_spare<T>(spare: &mut Option<Boxed<T>>) -> i32 {
     if spare.is_some() {
         0
     } else {
-        -ENOMEM
+        Errno::ENOMEM.code()
     }
 }
 
@@ -340,7 +340,7 @@ pub struct SelftestReport {
 pub fn selftest() -> Result<SelftestReport, i32> {
     let raise = super::raise_timer_softirq;
     HOST.with(|h| match h.as_mut() {
-        None => Err(-ENODEV),
+        None => Err(Errno::ENODEV.code()),
         Some(Host {
             hw: Hw::V2 { dist, cpu },
             ctx:
@@ -392,15 +392,15 @@ pub fn selftest() -> Result<SelftestReport, i32> {
             })
         }
         // No spare context: selftest_prepare() was not called or failed.
-        Some(_) => Err(-ENOMEM),
+        Some(_) => Err(Errno::ENOMEM.code()),
     })
-    .unwrap_or(Err(-EBUSY))
+    .unwrap_or(Err(Errno::EBUSY.code()))
 }
 
 /// Xen's -errno for a failed self-test.
 pub fn selftest_errno(e: SelftestError) -> i32 {
     match e {
-        SelftestError::TimersNotQuiet | SelftestError::Mismatch => -EIO,
+        SelftestError::TimersNotQuiet | SelftestError::Mismatch => Errno::EIO.code(),
         SelftestError::Save(g)
         | SelftestError::Restore(g)
         | SelftestError::Resave(g)

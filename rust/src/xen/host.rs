@@ -54,7 +54,7 @@ pub fn set_dry_run(value: &[u8]) -> i32 {
             DRY_RUN.store(i as u8 + 1, Ordering::Relaxed);
             0
         }
-        None => crate::errno::EINVAL,
+        None => crate::errno::Errno::EINVAL.code(),
     }
 }
 
@@ -173,7 +173,7 @@ impl HostGate for XenHostGate {
 
     fn others_suspended(&self) -> Result<(), u16> {
         // SAFETY: no arguments; walks the domain list under its RCU lock.
-        let awake = unsafe { sys::xsr_helper_first_awake_domain() };
+        let awake = unsafe { sys::xsr_helper_first_awake_domain(false) };
         if awake < 0 {
             return Ok(());
         }
@@ -181,7 +181,7 @@ impl HostGate for XenHostGate {
         let id = awake as u16;
         XenConsole.line(
             Level::Info,
-            format_args!("xen-suspend: host suspend refused (DENIED): d{id} is not suspended"),
+            format_args!("xen-suspend: host suspend refused (DENIED): d{id} is running, not suspended"),
         );
         Err(id)
     }
@@ -254,7 +254,7 @@ impl HostPlatform for XenHost {
                     0
                 }
                 Step::CheckOthersSuspended => {
-                    self.awake = sys::xsr_helper_first_awake_domain();
+                    self.awake = sys::xsr_helper_first_awake_domain(true);
                     if self.awake >= 0 {
                         PsciError::Denied.code()
                     } else {
@@ -416,7 +416,7 @@ pub fn run() {
         Outcome::Failed { step, code } if step == Step::CheckOthersSuspended => c.line(
             Level::Warning,
             format_args!(
-                "xen-suspend: host suspend: failed at {}: d{} is not suspended ({}); unwound",
+                "xen-suspend: host suspend: failed at {}: d{} is running, not suspended ({}); unwound",
                 step.name(),
                 host.awake,
                 code

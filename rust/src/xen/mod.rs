@@ -39,13 +39,13 @@ mod sys {
 // Xen's values must match the ones the portable code uses.
 const _: () = {
     use crate::errno;
-    assert!(sys::EIO as i32 == errno::EIO);
-    assert!(sys::ENOMEM as i32 == errno::ENOMEM);
-    assert!(sys::EBUSY as i32 == errno::EBUSY);
-    assert!(sys::ENODEV as i32 == errno::ENODEV);
-    assert!(sys::EINVAL as i32 == errno::EINVAL);
-    assert!(sys::ENOSYS as i32 == errno::ENOSYS);
-    assert!(sys::ETIMEDOUT as i32 == errno::ETIMEDOUT);
+    assert!(sys::EIO as i32 == errno::Errno::EIO.number());
+    assert!(sys::ENOMEM as i32 == errno::Errno::ENOMEM.number());
+    assert!(sys::EBUSY as i32 == errno::Errno::EBUSY.number());
+    assert!(sys::ENODEV as i32 == errno::Errno::ENODEV.number());
+    assert!(sys::EINVAL as i32 == errno::Errno::EINVAL.number());
+    assert!(sys::ENOSYS as i32 == errno::Errno::ENOSYS.number());
+    assert!(sys::ETIMEDOUT as i32 == errno::Errno::ETIMEDOUT.number());
 };
 
 /// raise_softirq(TIMER_SOFTIRQ) on this CPU: Xen's timers get reprogrammed.

@@ -7,7 +7,7 @@ use core::ffi::c_void;
 use core::ptr::NonNull;
 
 use crate::abi::UartContext;
-use crate::errno;
+use crate::errno::Errno;
 use crate::gic::Regs;
 use crate::uart::{SaveReport, UartError};
 
@@ -100,7 +100,7 @@ pub unsafe fn with_uart(
     let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), wide) }, unsafe {
         ctx.as_mut()
     }) else {
-        return errno::EINVAL;
+        return Errno::EINVAL.code();
     };
     op(&mut regs, ctx)
 }
@@ -111,7 +111,7 @@ pub fn suspended(report: SaveReport) -> i32 {
     if report.drained {
         0
     } else {
-        errno::ETIMEDOUT
+        Errno::ETIMEDOUT.code()
     }
 }
 
@@ -119,6 +119,6 @@ pub fn suspended(report: SaveReport) -> i32 {
 pub fn resumed(r: Result<(), UartError>) -> i32 {
     match r {
         Ok(()) => 0,
-        Err(_) => errno::EINVAL,
+        Err(_) => Errno::EINVAL.code(),
     }
 }
