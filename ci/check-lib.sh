@@ -36,7 +36,7 @@ undefined_symbols() {
 
 # Functions a guest reaches through a trap or the toolstack through a
 # hypercall: no panic may be reachable from them.
-GUEST_ENTRIES="xsr_vpsci_system_suspend xsr_vpsci_features xsr_vpsci_cpu_on_entry arch_domain_resume arch_hwdom_suspending xsr_host_suspend_run xsr_pl011_suspend xsr_pl011_resume xsr_cadence_suspend xsr_cadence_resume"
+GUEST_ENTRIES="xsr_vpsci_system_suspend xsr_vpsci_features xsr_vpsci_cpu_on_entry arch_domain_resume xsr_vgic_wake arch_hwdom_suspending xsr_host_suspend_run xsr_pl011_suspend xsr_pl011_resume xsr_cadence_suspend xsr_cadence_resume"
 
 # panic_report OBJECTS...: prints "sites N" (call sites of panic functions),
 # then "reachable ENTRY -> ... -> PANIC" for each guest entry that can reach

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build dom0 for QEMU: Debian trixie's arm64 kernel (its vmlinuz is a raw arm64
-# Image) and an initramfs holding busybox, the Xen 4.20 toolstack (xenstored,
-# xenconsoled from Debian; xl built from the patched tree by ci/xl.sh) with
-# only the libraries they need, and the test guests with their xl configs:
+# Image) and an initramfs holding busybox, the Xen 4.20 toolstack
+# (xenconsoled and the libraries from Debian; xl and xenstored built from the
+# patched tree by ci/toolstack.sh) with only the libraries they need, and the
+# test guests with their xl configs:
 # the bare-metal Rust test guest (ci/testguest.sh) and a Linux domU (the
 # same kernel, a busybox initramfs running ci/domu/init).
 # Output: build/dom0/Image, build/dom0/initrd.cpio.gz. Idempotent.
@@ -39,7 +40,7 @@ zdtb=$(find "$ROOT/usr/lib/linux-image-$kver" -name zynqmp-zcu102-rev1.0.dtb | h
 cp "$zdtb" "$OUT/zynqmp-zcu102-rev1.0.dtb"
 
 # xl from the patched tree, the test guest image, the Linux domU initramfs.
-bash "$TOP/ci/xl.sh"
+bash "$TOP/ci/toolstack.sh"
 bash "$TOP/ci/testguest.sh" >/dev/null
 GUESTS=$BUILD/guests
 mkdir -p "$GUESTS"
@@ -63,7 +64,7 @@ if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
 	info "Linux domU initramfs $(du -h "$GUESTS/linux-initrd.cpio.gz" | cut -f1)"
 fi
 
-stamp=$(content_hash "$kver" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$TOP/ci/bench" "$BUILD/xl/xl" \
+stamp=$(content_hash "$kver" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$TOP/ci/bench" "$BUILD/xl/xl" "$BUILD/xl/xenstored" \
 	"$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$OUT/extra")
 if [ -f "$OUT/initrd.cpio.gz" ] && [ "$(cat "$OUT/initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
 	info "initramfs up to date"
@@ -98,8 +99,10 @@ for b in xl xenstored xenconsoled xen-init-dom0 xenstore-write xenstore-read xen
 	cp "$src" "$R/usr/sbin/$b"
 	want_bins+=("$R/usr/sbin/$b")
 done
-# xl built from the patched tree replaces Debian's (same libraries).
+# xl and xenstored built from the patched tree replace Debian's (same
+# libraries).
 cp "$BUILD/xl/xl" "$R/usr/sbin/xl"
+cp "$BUILD/xl/xenstored" "$R/usr/sbin/xenstored"
 # The benchmark's clock and hypercall-loop helper (static).
 # Xen's public headers as <xen/...>, as the tools see them.
 mkdir -p "$OUT/xen-include"

@@ -17,7 +17,7 @@ struct vcpu;
 /**
  * Version of the interface described by `include/xen_suspend.h`.
  */
-#define XSR_ABI_VERSION 5
+#define XSR_ABI_VERSION 6
 
 /**
  * Saved state of one console UART (C: `struct xsr_uart_context`),
@@ -131,6 +131,20 @@ int32_t xsr_vpsci_features(struct domain *d, uint32_t fid);
  * `d` must be the domain of the current vCPU.
  */
 int32_t xsr_vpsci_cpu_on_entry(struct domain *d, uint64_t entry_point);
+
+/**
+ * The wake tasklet, for domain `d`, in which an interrupt enabled in its
+ * vGIC became pending while it was suspended through PSCI SYSTEM_SUSPEND:
+ * if it still is, and the interrupt is still pending for the vCPU that
+ * suspended, resume it exactly as `xl resume` does (and tell the
+ * toolstack); otherwise nothing happens.
+ *
+ * # Safety
+ *
+ * `d` must be a live domain (a reference held), paused, and the caller
+ * must hold the domctl lock, as XEN_DOMCTL_resumedomain does.
+ */
+void xsr_vgic_wake(struct domain *d);
 
 /**
  * `suspend_test=freeze|cpus|devices|platform` (at boot, or at run time

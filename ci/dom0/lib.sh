@@ -107,7 +107,15 @@ resume_cycles() {
 	local dom=$1 sfx=$2 n=$3 k=1 size=-1 now t0 t1
 	while [ "$k" -le "$n" ]; do
 		wait_state "$dom" ---ss- 120 || return 1
+		# xenconsoled copies what the guest printed into the log with a
+		# delay: give it up to 10 s to show up.
 		now=$(log_size "$dom" "$sfx")
+		t0=100
+		while [ "$now" -le "$size" ] && [ "$t0" -gt 0 ]; do
+			sleep 0.1
+			t0=$((t0 - 1))
+			now=$(log_size "$dom" "$sfx")
+		done
 		if [ "$now" -le "$size" ]; then
 			say "cycle $k: $dom printed nothing since the last xl resume: it did not run"
 			return 1

@@ -65,7 +65,16 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
         entry_point,
         context_id,
     );
-    if rc == 0 {
+    if rc == 0 && !dom.slot().armed {
+        XenConsole.line(
+            Level::GuestInfo,
+            format_args!(
+                "d{}v{}: PSCI SYSTEM_SUSPEND: a wake-up interrupt is pending: returns at once",
+                dom.id(),
+                caller
+            ),
+        );
+    } else if rc == 0 {
         let ticks = timer::now().wrapping_sub(t0);
         // The entry point as decoded for the calling convention.
         let entry = dom.slot().entry;
@@ -173,6 +182,38 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
                 errno
             ),
         ),
+    }
+}
+
+/// The wake tasklet, for domain `d`, in which an interrupt enabled in its
+/// vGIC became pending while it was suspended through PSCI SYSTEM_SUSPEND:
+/// if it still is, and the interrupt is still pending for the vCPU that
+/// suspended, resume it exactly as `xl resume` does (and tell the
+/// toolstack); otherwise nothing happens.
+///
+/// # Safety
+///
+/// `d` must be a live domain (a reference held), paused, and the caller
+/// must hold the domctl lock, as XEN_DOMCTL_resumedomain does.
+#[no_mangle]
+pub unsafe extern "C" fn xsr_vgic_wake(d: *mut domain) {
+    if !layer::enabled() {
+        return;
+    }
+    // SAFETY: d is live, paused and the domctl lock is held (this
+    // function's contract): the wake tasklet context of XenDomain::new.
+    let Some(mut dom) = (unsafe { XenDomain::new(d) }) else {
+        return;
+    };
+    if let vpsci::Wake::Resumed { vcpu } = vpsci::wake(&mut dom) {
+        XenConsole.line(
+            Level::GuestInfo,
+            format_args!(
+                "d{}v{}: woken from PSCI SYSTEM_SUSPEND by an interrupt",
+                dom.id(),
+                vcpu
+            ),
+        );
     }
 }
 

@@ -46,6 +46,21 @@ pub trait GuestDomain {
     /// deactivated; pending interrupts stay pending. Returns how many were
     /// deactivated.
     fn reset_vcpu_interrupts(&mut self, vcpu: u32) -> u32;
+    /// Whether an interrupt enabled in the domain's vGIC is pending for
+    /// vCPU `vcpu`: a wake event, what would wake a core in powerdown.
+    fn wake_event_pending(&self, vcpu: u32) -> bool;
+    /// Have [`wake`] consider this domain soon, from a context where
+    /// resuming it is allowed (Xen: the wake tasklet).
+    fn request_wake(&mut self);
+    /// Whether the domain is shut down (or shutting down) for suspend and
+    /// not dying.
+    fn is_suspended(&self) -> bool;
+    /// Resume the domain as `xl resume` does: Xen's `domain_resume()`,
+    /// which calls [`resume`] (`arch_domain_resume`).
+    fn resume_domain(&mut self);
+    /// Stop (`run` false) or restart with their full timeouts (`run` true)
+    /// the domain's watchdogs.
+    fn set_watchdogs(&mut self, run: bool);
 }
 
 /// The host side of a SYSTEM_SUSPEND by the hardware domain: its suspend
@@ -140,6 +155,14 @@ fn try_system_suspend(
     if !dom.other_vcpus_offline(caller) {
         return Err(PsciError::Denied);
     }
+    // A wake event already pending: as TF-A does, the powerdown is
+    // abandoned and the call returns SUCCESS at once, nothing changed (the
+    // PSCI specification lets a powerdown request return as from standby
+    // when a wake-up event is pending). The hardware domain's suspend is
+    // the host's, which its own sequence decides.
+    if !hwdom && dom.wake_event_pending(caller) {
+        return Ok(());
+    }
     if hwdom {
         // The host suspends only when every other domain already is
         // (checked again once they are frozen), and one at a time.
@@ -165,8 +188,14 @@ fn try_system_suspend(
         vcpu_id: caller,
         armed: true,
     };
+    // Its watchdogs cannot be kicked now: they wait, armed.
+    dom.set_watchdogs(false);
     if hwdom {
         host.start();
+    } else if dom.wake_event_pending(caller) {
+        // An interrupt that became pending since the check above, before
+        // the slot was armed, found nothing to wake: wake now.
+        dom.request_wake();
     }
     Ok(())
 }
@@ -255,7 +284,7 @@ pub fn resume(dom: &mut impl GuestDomain) -> Resumed {
         sctlr: dom.sctlr_reset_value(),
         is_64bit: dom.is_64bit(),
     };
-    match dom.load_vcpu_entry(slot.vcpu_id, &entry) {
+    let resumed = match dom.load_vcpu_entry(slot.vcpu_id, &entry) {
         Ok(()) => Resumed::AtEntry {
             vcpu: slot.vcpu_id,
             entry: slot.entry,
@@ -266,7 +295,51 @@ pub fn resume(dom: &mut impl GuestDomain) -> Resumed {
             vcpu: slot.vcpu_id,
             errno,
         },
+    };
+    // Running again, either way: its watchdogs start over, in full.
+    dom.set_watchdogs(true);
+    resumed
+}
+
+/// What [`wake`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wake {
+    /// The domain was suspended through PSCI and a wake event was pending:
+    /// it was resumed (as by `xl resume`), vCPU `vcpu` at its entry point.
+    Resumed {
+        /// The vCPU that called SYSTEM_SUSPEND.
+        vcpu: u32,
+    },
+    /// Not (or no longer) suspended through PSCI: already resumed by `xl
+    /// resume` or an earlier wake, suspended some other way, dying.
+    NotSuspended,
+    /// Suspended, but no enabled interrupt is pending for its vCPU (the
+    /// interrupt that asked was disabled, or the request is stale).
+    NoWakeEvent,
+    /// The hardware domain: its resume belongs to the host suspend.
+    HardwareDomain,
+}
+
+/// A suspended domain wakes on its own interrupts: called (Xen: by the
+/// wake tasklet, under the domctl lock, with the domain paused) for a
+/// domain for which an enabled interrupt became pending while its resume
+/// slot was armed. Resumes it exactly as `xl resume` does if it is still
+/// suspended through PSCI and a wake event is still pending for the vCPU
+/// that suspended; otherwise changes nothing. A guest that leaves no
+/// interrupt enabled is never woken here: it sleeps until `xl resume`.
+pub fn wake(dom: &mut impl GuestDomain) -> Wake {
+    if dom.is_hardware_domain() {
+        return Wake::HardwareDomain;
     }
+    let slot = *dom.slot();
+    if !slot.armed || !dom.is_suspended() {
+        return Wake::NotSuspended;
+    }
+    if !dom.wake_event_pending(slot.vcpu_id) {
+        return Wake::NoWakeEvent;
+    }
+    dom.resume_domain();
+    Wake::Resumed { vcpu: slot.vcpu_id }
 }
 
 #[cfg(test)]
@@ -294,6 +367,17 @@ mod tests {
         irq_resets: Vec<u32>,
         /// Interrupts active for the suspended vCPU.
         active_irqs: u32,
+        /// vCPUs with an enabled interrupt pending.
+        wake_pending: Vec<u32>,
+        /// Wake requests made.
+        wake_requests: u32,
+        /// The domain is being destroyed.
+        dying: bool,
+        /// Watchdog state changes, in order (false: paused).
+        watchdogs: Vec<bool>,
+        /// An interrupt becomes pending for the caller while it shuts
+        /// down (between the check and the arming of the slot).
+        pending_during_shutdown: bool,
     }
 
     impl FakeDomain {
@@ -310,6 +394,11 @@ mod tests {
                 load_fails: None,
                 irq_resets: Vec::new(),
                 active_irqs: 0,
+                wake_pending: Vec::new(),
+                wake_requests: 0,
+                dying: false,
+                watchdogs: Vec::new(),
+                pending_during_shutdown: false,
             }
         }
         fn with_vcpus(mut self, online: &[bool]) -> Self {
@@ -317,7 +406,11 @@ mod tests {
             self
         }
         fn untouched(&self) -> bool {
-            self.shutdown_calls == 0 && !self.suspended && self.slot == ResumeSlot::default()
+            self.shutdown_calls == 0
+                && !self.suspended
+                && self.slot == ResumeSlot::default()
+                && self.watchdogs.is_empty()
+                && self.wake_requests == 0
         }
     }
 
@@ -339,6 +432,9 @@ mod tests {
         }
         fn shutdown_for_suspend(&mut self) -> bool {
             self.shutdown_calls += 1;
+            if self.pending_during_shutdown {
+                self.wake_pending.push(0);
+            }
             if self.shutting_down_otherwise {
                 return false;
             }
@@ -363,6 +459,23 @@ mod tests {
             assert_eq!(self.loaded.last().map(|l| l.0), Some(vcpu));
             self.irq_resets.push(vcpu);
             core::mem::take(&mut self.active_irqs)
+        }
+        fn wake_event_pending(&self, vcpu: u32) -> bool {
+            self.wake_pending.contains(&vcpu)
+        }
+        fn request_wake(&mut self) {
+            self.wake_requests += 1;
+        }
+        fn is_suspended(&self) -> bool {
+            self.suspended && !self.dying
+        }
+        fn resume_domain(&mut self) {
+            // Xen's domain_resume(): arch_domain_resume, then running.
+            resume(self);
+            self.suspended = false;
+        }
+        fn set_watchdogs(&mut self, run: bool) {
+            self.watchdogs.push(run);
         }
     }
 
@@ -713,6 +826,142 @@ mod tests {
         assert_eq!(cpu_on_entry(&d32, 0x8000_0001), -9);
         // Nothing happens to the domain.
         assert!(d.untouched() && d32.untouched());
+    }
+
+    /// A domU suspended from vCPU `vcpu` (the others off).
+    fn suspended_domu(vcpu: u32) -> FakeDomain {
+        let mut online = vec![false; 2];
+        online[vcpu as usize] = true;
+        let mut d = FakeDomain::new().with_vcpus(&online);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, vcpu, S64, 0x4000_1000, 5),
+            0
+        );
+        assert!(d.suspended && d.slot.armed);
+        d
+    }
+
+    #[test]
+    fn an_enabled_pending_interrupt_wakes_the_domain_as_xl_resume_does() {
+        for vcpu in [0, 1] {
+            let mut d = suspended_domu(vcpu);
+            d.wake_pending.push(vcpu);
+            d.active_irqs = 1;
+            assert_eq!(wake(&mut d), Wake::Resumed { vcpu });
+            // Exactly what xl resume does: entry state, interrupts reset,
+            // slot disarmed, running again.
+            assert_eq!(d.loaded.len(), 1);
+            assert_eq!(d.loaded[0].0, vcpu);
+            assert_eq!((d.loaded[0].1.pc, d.loaded[0].1.x0), (0x4000_1000, 5));
+            assert_eq!(d.irq_resets, vec![vcpu]);
+            assert!(!d.slot.armed && !d.suspended);
+            // A later xl resume, or a second wake, is a harmless no-op.
+            assert_eq!(resume(&mut d), Resumed::NotArmed);
+            assert_eq!(wake(&mut d), Wake::NotSuspended);
+            assert_eq!(d.loaded.len(), 1);
+        }
+    }
+
+    #[test]
+    fn nothing_enabled_and_pending_means_no_wake() {
+        // The guest left nothing enabled (or the request is stale), or
+        // what is pending is for another vCPU: it sleeps until xl resume.
+        let mut d = suspended_domu(0);
+        assert_eq!(wake(&mut d), Wake::NoWakeEvent);
+        d.wake_pending.push(1);
+        assert_eq!(wake(&mut d), Wake::NoWakeEvent);
+        assert!(d.suspended && d.slot.armed && d.loaded.is_empty());
+        assert!(matches!(resume(&mut d), Resumed::AtEntry { vcpu: 0, .. }));
+    }
+
+    #[test]
+    fn a_wake_after_xl_resume_changes_nothing() {
+        let mut d = suspended_domu(0);
+        assert!(matches!(resume(&mut d), Resumed::AtEntry { .. }));
+        d.suspended = false;
+        d.wake_pending.push(0);
+        assert_eq!(wake(&mut d), Wake::NotSuspended);
+        assert_eq!(d.loaded.len(), 1);
+    }
+
+    #[test]
+    fn a_dying_domain_is_not_woken() {
+        let mut d = suspended_domu(0);
+        d.dying = true;
+        d.wake_pending.push(0);
+        assert_eq!(wake(&mut d), Wake::NotSuspended);
+        assert!(d.loaded.is_empty());
+    }
+
+    #[test]
+    fn a_domain_suspended_another_way_is_not_woken() {
+        // SCHEDOP_shutdown(suspend): shut down for suspend, nothing armed.
+        let mut d = FakeDomain::new();
+        d.suspended = true;
+        d.wake_pending.push(0);
+        assert_eq!(wake(&mut d), Wake::NotSuspended);
+        assert!(d.loaded.is_empty());
+    }
+
+    #[test]
+    fn the_hardware_domain_is_never_woken_here() {
+        let mut d = hwdom();
+        let mut host = FakeHost {
+            offered: true,
+            ..Default::default()
+        };
+        assert_eq!(system_suspend(&mut d, &mut host, 0, S64, 0x4000_1000, 0), 0);
+        d.wake_pending.push(0);
+        assert_eq!(wake(&mut d), Wake::HardwareDomain);
+        assert!(d.slot.armed && d.loaded.is_empty());
+    }
+
+    #[test]
+    fn a_wake_event_pending_at_the_call_returns_at_once_and_changes_nothing() {
+        let mut d = FakeDomain::new();
+        d.wake_pending.push(0);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
+            0
+        );
+        assert!(d.untouched());
+        // Refusals come first: a bad entry is still INVALID_ADDRESS.
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1001, 0),
+            -9
+        );
+    }
+
+    #[test]
+    fn an_interrupt_pending_before_the_slot_is_armed_is_not_lost() {
+        let mut d = FakeDomain::new();
+        d.pending_during_shutdown = true;
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
+            0
+        );
+        assert!(d.suspended && d.slot.armed);
+        assert_eq!(d.wake_requests, 1);
+        assert_eq!(wake(&mut d), Wake::Resumed { vcpu: 0 });
+    }
+
+    #[test]
+    fn watchdogs_wait_while_suspended_and_restart_in_full_by_either_wake() {
+        let mut d = suspended_domu(0);
+        assert_eq!(d.watchdogs, vec![false]);
+        d.wake_pending.push(0);
+        assert_eq!(wake(&mut d), Wake::Resumed { vcpu: 0 });
+        assert_eq!(d.watchdogs, vec![false, true]);
+        let mut d = suspended_domu(1);
+        assert!(matches!(resume(&mut d), Resumed::AtEntry { .. }));
+        assert_eq!(d.watchdogs, vec![false, true]);
+        // A refused call leaves them alone.
+        let mut d = FakeDomain::new().with_vcpus(&[true, true]);
+        assert_eq!(
+            system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
+            -3
+        );
+        assert!(d.watchdogs.is_empty());
     }
 
     #[test]

@@ -181,7 +181,9 @@ impl HostGate for XenHostGate {
         let id = awake as u16;
         XenConsole.line(
             Level::Info,
-            format_args!("xen-suspend: host suspend refused (DENIED): d{id} is running, not suspended"),
+            format_args!(
+                "xen-suspend: host suspend refused (DENIED): d{id} is running, not suspended"
+            ),
         );
         Err(id)
     }

@@ -19,11 +19,13 @@ impl XenDomain {
     /// the value is used, and the caller must be in one of the contexts
     /// that may touch the domain's resume slot: the domain's only online
     /// vCPU trapped in SYSTEM_SUSPEND, `arch_domain_resume` (domain paused,
-    /// shutdown_lock held), or, for the hardware domain, the host suspend
-    /// tasklet before it resumes the domain (the domain and its toolstack
-    /// are shut down for suspend: nobody else resumes it). A resume first
-    /// pauses the domain, which waits for a trapped vCPU to leave Xen, so
-    /// these never overlap.
+    /// shutdown_lock held), the wake tasklet (domain paused, domctl lock
+    /// held, as `xl resume` holds it), or, for the hardware domain, the
+    /// host suspend tasklet before it resumes the domain (the domain and
+    /// its toolstack are shut down for suspend: nobody else resumes it). A
+    /// resume first pauses the domain, which waits for a trapped vCPU to
+    /// leave Xen, and resumes are serialised by the domctl lock, so these
+    /// never overlap.
     pub unsafe fn new(d: *mut sys::domain) -> Option<Self> {
         NonNull::new(d).map(Self)
     }
@@ -134,5 +136,38 @@ impl GuestDomain for XenDomain {
         // vCPU is not running; the helper checks vcpu and takes the vCPU's
         // vGIC lock (irqsave), which nothing in this context holds.
         unsafe { sys::xsr_helper_vgic_vcpu_powerdown(self.ptr(), vcpu) }
+    }
+
+    fn wake_event_pending(&self, vcpu: u32) -> bool {
+        // SAFETY: live domain (see new()); the helper checks vcpu and reads
+        // the vCPU's vGIC state under its lock (irqsave), which none of
+        // the contexts of new() holds.
+        unsafe { sys::xsr_helper_wake_event_pending(self.ptr(), vcpu) }
+    }
+
+    fn request_wake(&mut self) {
+        // SAFETY: live domain (see new()); the helper sets a flag of the
+        // domain atomically and schedules a tasklet, from any context.
+        unsafe { sys::xsr_helper_request_wake(self.ptr()) }
+    }
+
+    fn is_suspended(&self) -> bool {
+        // SAFETY: live domain (see new()); read-only helper.
+        unsafe { sys::xsr_helper_domain_suspended(self.ptr()) }
+    }
+
+    fn resume_domain(&mut self) {
+        // SAFETY: live domain; only called by vpsci::wake() from the wake
+        // tasklet (see new()), which holds the domctl lock as
+        // XEN_DOMCTL_resumedomain does and nothing else; domain_resume()
+        // takes the locks it needs and calls arch_domain_resume(), which
+        // reaches this domain's slot in its own context.
+        unsafe { sys::xsr_helper_domain_resume_woken(self.ptr()) }
+    }
+
+    fn set_watchdogs(&mut self, run: bool) {
+        // SAFETY: live domain (see new()); the helper takes the domain's
+        // watchdog lock, which none of the contexts of new() holds.
+        unsafe { sys::xsr_helper_watchdogs(self.ptr(), run) }
     }
 }

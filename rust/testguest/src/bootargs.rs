@@ -1,11 +1,14 @@
 //! The guest's command line (`cmdline = "..."` in the xl configuration,
 //! which Xen puts in `/chosen/bootargs`): whitespace-separated words.
 //!
-//! - `mode=suspend` (default), `mode=refusals`, `mode=races` or
-//!   `mode=irqs`;
+//! - `mode=suspend` (default), `mode=refusals`, `mode=races`,
+//!   `mode=irqs` or `mode=wake`;
 //! - `cycles=N`, 1..=1000, default 10: the suspend cycles of
-//!   `mode=suspend` and `mode=irqs`, the SYSTEM_SUSPEND calls made while
-//!   racing in `mode=races`; unused by `mode=refusals`.
+//!   `mode=suspend`, `mode=irqs` and `mode=wake`, the SYSTEM_SUSPEND calls
+//!   made while racing in `mode=races`; unused by `mode=refusals`;
+//! - `wake=vtimer` (default) or `wake=none`: what `mode=wake` leaves
+//!   enabled when it suspends (its virtual timer, armed to fire, or
+//!   nothing).
 //!
 //! Other words are ignored; a recognised key with a bad value keeps the
 //! default and is counted in [`Config::bad_words`].
@@ -27,6 +30,19 @@ pub enum Mode {
     /// SYSTEM_SUSPEND with an interrupt active and others pending, on two
     /// vCPUs in turn; the interrupts must all work again after the resume.
     Irqs,
+    /// SYSTEM_SUSPEND woken by the guest's own interrupt (its virtual
+    /// timer), with nobody calling `xl resume`; or, with `wake=none`,
+    /// nothing enabled: it must sleep until `xl resume`.
+    Wake,
+}
+
+/// What `mode=wake` leaves enabled when it suspends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WakeSource {
+    /// The virtual timer, armed to fire a few hundred ms later.
+    Vtimer,
+    /// Nothing.
+    None,
 }
 
 impl Mode {
@@ -37,6 +53,7 @@ impl Mode {
             Mode::Refusals => "refusals",
             Mode::Races => "races",
             Mode::Irqs => "irqs",
+            Mode::Wake => "wake",
         }
     }
 }
@@ -46,7 +63,8 @@ impl Mode {
 pub struct Config {
     pub mode: Mode,
     pub cycles: u32,
-    /// `mode=` or `cycles=` words whose value was not accepted.
+    pub wake: WakeSource,
+    /// `mode=`, `cycles=` or `wake=` words whose value was not accepted.
     pub bad_words: u32,
 }
 
@@ -55,6 +73,7 @@ impl Default for Config {
         Config {
             mode: Mode::Suspend,
             cycles: DEFAULT_CYCLES,
+            wake: WakeSource::Vtimer,
             bad_words: 0,
         }
     }
@@ -84,6 +103,13 @@ pub fn parse(args: &[u8]) -> Config {
                 b"refusals" => cfg.mode = Mode::Refusals,
                 b"races" => cfg.mode = Mode::Races,
                 b"irqs" => cfg.mode = Mode::Irqs,
+                b"wake" => cfg.mode = Mode::Wake,
+                _ => cfg.bad_words += 1,
+            }
+        } else if let Some(value) = word.strip_prefix(b"wake=") {
+            match value {
+                b"vtimer" => cfg.wake = WakeSource::Vtimer,
+                b"none" => cfg.wake = WakeSource::None,
                 _ => cfg.bad_words += 1,
             }
         } else if let Some(value) = word.strip_prefix(b"cycles=") {
@@ -163,6 +189,23 @@ mod tests {
     }
 
     #[test]
+    fn wake_mode_and_source() {
+        let c = parse(b"mode=wake cycles=10");
+        assert_eq!(
+            (c.mode, c.wake, c.bad_words),
+            (Mode::Wake, WakeSource::Vtimer, 0)
+        );
+        let c = parse(b"mode=wake wake=none cycles=1");
+        assert_eq!(
+            (c.mode, c.wake, c.cycles),
+            (Mode::Wake, WakeSource::None, 1)
+        );
+        let c = parse(b"mode=wake wake=rtc");
+        assert_eq!((c.wake, c.bad_words), (WakeSource::Vtimer, 1));
+        assert_eq!(Mode::Wake.name(), "wake");
+    }
+
+    #[test]
     fn unknown_words_are_ignored() {
         let c = parse(b"modes=refusals xcycles=5 mode cycles \xff\xfe");
         assert_eq!(c, Config::default());
@@ -174,7 +217,13 @@ mod tests {
         assert_eq!(Mode::Refusals.name(), "refusals");
         assert_eq!(Mode::Races.name(), "races");
         assert_eq!(Mode::Irqs.name(), "irqs");
-        for mode in [Mode::Suspend, Mode::Refusals, Mode::Races, Mode::Irqs] {
+        for mode in [
+            Mode::Suspend,
+            Mode::Refusals,
+            Mode::Races,
+            Mode::Irqs,
+            Mode::Wake,
+        ] {
             let args = format!("mode={}", mode.name());
             assert_eq!(parse(args.as_bytes()).mode, mode);
         }

@@ -44,6 +44,7 @@ const GICD_BASE: usize = 0x0300_1000;
 const GICD_SIZE: usize = 0x1000;
 const GICD_CTLR: usize = 0x000;
 const GICD_ISENABLER0: usize = 0x100;
+const GICD_ICENABLER0: usize = 0x180;
 const GICD_IPRIORITYR: usize = 0x400;
 const GICD_SGIR: usize = 0xf00;
 /// GICv2 GICD_CTLR: forward interrupts to the CPU interfaces.
@@ -78,6 +79,7 @@ const GICR_TYPER: usize = 0x008;
 const GICR_TYPER_LAST: u64 = 1 << 4;
 const GICR_IGROUPR0: usize = 0x080;
 const GICR_ISENABLER0: usize = 0x100;
+const GICR_ICENABLER0: usize = 0x180;
 const GICR_IPRIORITYR: usize = 0x400;
 /// ICC_IAR1_EL1: the INTID field.
 const ICC_IAR_INTID: u64 = 0xff_ffff;
@@ -376,6 +378,21 @@ pub fn init_cpu_interface() {
     }
 }
 
+/// Enables (`on`) or disables the SGIs/PPIs of `mask` (bit n: INTID n)
+/// for the running vCPU, in its banked distributor registers (v2) or its
+/// redistributor (v3). A disabled interrupt keeps its pending state.
+pub fn set_enabled(mask: u32, on: bool) {
+    match version() {
+        Some(Version::V2) => gicd_write(if on { GICD_ISENABLER0 } else { GICD_ICENABLER0 }, mask),
+        Some(Version::V3) => {
+            if let Some(rd) = Redist::find() {
+                rd.sgi_write(if on { GICR_ISENABLER0 } else { GICR_ICENABLER0 }, mask);
+            }
+        }
+        None => {}
+    }
+}
+
 /// Sends SGI `intid` to the running vCPU alone.
 pub fn send_sgi_self(intid: u32) {
     // Memory writes before the SGI are visible to its handler.
@@ -459,6 +476,34 @@ pub fn vtimer_fire_now() {
             options(nomem, nostack),
         )
     }
+}
+
+/// Arms the virtual timer to fire `ms` milliseconds from now; returns the
+/// virtual counter value it fires at.
+pub fn vtimer_fire_in(ms: u64) -> u64 {
+    let freq = match boot::counter_frequency() {
+        0 => 62_500_000,
+        f => f,
+    };
+    let at = virtual_counter().wrapping_add(freq / 1000 * ms);
+    // SAFETY: writes the virtual timer's registers; they raise PPI 27,
+    // touch no memory.
+    unsafe {
+        asm!(
+            "msr cntv_cval_el0, {at}",
+            "msr cntv_ctl_el0, {ctl}",
+            "isb",
+            at = in(reg) at,
+            ctl = in(reg) CTL_ENABLE,
+            options(nomem, nostack),
+        )
+    }
+    at
+}
+
+/// The virtual counter (CNTVCT_EL0), as the guest sees time.
+pub fn now() -> u64 {
+    virtual_counter()
 }
 
 /// Disables the virtual timer.

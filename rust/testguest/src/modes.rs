@@ -16,7 +16,7 @@
 use core::fmt::{self, Write};
 use core::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, Ordering};
 
-use testguest::bootargs::{self, Mode};
+use testguest::bootargs::{self, Mode, WakeSource};
 use testguest::fdt;
 
 use crate::boot::{self, EntryState};
@@ -80,6 +80,12 @@ enum Phase {
     RacesFinal = 6,
     /// mode=irqs, cycle [`SUSPENDING`].
     Irqs = 7,
+    /// mode=wake, the call made with a wake event pending: it must return.
+    WakePending = 8,
+    /// mode=wake, cycle [`SUSPENDING`], woken by its virtual timer.
+    Wake = 9,
+    /// mode=wake wake=none: the suspend only `xl resume` may end.
+    WakeNone = 10,
 }
 
 static PHASE: AtomicU32 = AtomicU32::new(Phase::None as u32);
@@ -195,6 +201,7 @@ const fn mode_code(mode: Mode) -> u32 {
         Mode::Refusals => 1,
         Mode::Races => 2,
         Mode::Irqs => 3,
+        Mode::Wake => 4,
     }
 }
 
@@ -203,6 +210,7 @@ fn mode() -> Mode {
         1 => Mode::Refusals,
         2 => Mode::Races,
         3 => Mode::Irqs,
+        4 => Mode::Wake,
         _ => Mode::Suspend,
     }
 }
@@ -228,6 +236,8 @@ fn finish() -> ! {
             Mode::Refusals => say!("RESULT PASS"),
             Mode::Races => say!("RESULT PASS races={cycles}"),
             Mode::Irqs => say!("RESULT PASS irqs cycles={cycles}"),
+            Mode::Wake if WAKE_NONE.load(Ordering::Relaxed) => say!("RESULT PASS wake=none"),
+            Mode::Wake => say!("RESULT PASS wake cycles={cycles}"),
         }
     }
     power_off()
@@ -271,6 +281,7 @@ pub fn boot(dtb: u64) -> ! {
         Mode::Refusals => refusals_start(),
         Mode::Races => races_start(),
         Mode::Irqs => irqs_start(blob),
+        Mode::Wake => wake_start(blob, cfg.wake),
     }
 }
 
@@ -407,6 +418,13 @@ pub fn resume(e: &EntryState) -> ! {
         }
         p if p == Phase::RacesFinal as u32 => resume_races(e),
         p if p == Phase::Irqs as u32 => resume_irqs(e),
+        p if p == Phase::Wake as u32 => resume_wake(e),
+        p if p == Phase::WakeNone as u32 => resume_wake_none(e),
+        p if p == Phase::WakePending as u32 => {
+            say!("check pending-at-call FAIL suspended with a wake event pending");
+            fail(format_args!("check pending-at-call"));
+            finish()
+        }
         _ => {
             say!(
                 "resume FAIL unexpected (phase {phase}) pc={:#x} x0={:#x}",
@@ -1155,6 +1173,10 @@ fn irqs_cycle(k: u64) -> ! {
     }
     // Trapped and made pending by Xen before the write returns.
     irq::send_sgi_self(irq::SGI);
+    // Both pending, and disabled: an enabled pending interrupt is a wake
+    // event, and SYSTEM_SUSPEND would return at once (or the domain would
+    // wake at once). Disabled, they stay pending across the suspend.
+    irq::set_enabled(irq_bit(irq::SGI) | irq_bit(irq::PPI_VTIMER), false);
 
     // 4. SYSTEM_SUSPEND with all that in flight.
     let entry = boot::resume_entry();
@@ -1223,12 +1245,11 @@ fn resume_irqs(e: &EntryState) -> ! {
     let _ = irq::take_left_active();
     // Pending interrupts survive a suspend; the active one was deactivated
     // (a powered-down core EOIs nothing), so they are no longer blocked.
-    irq_check(
-        &mut c,
-        "pending-survived",
-        irq_bit(irq::SGI) | irq_bit(irq::PPI_VTIMER),
-        irq::unmask,
-    );
+    let pending = irq_bit(irq::SGI) | irq_bit(irq::PPI_VTIMER);
+    irq_check(&mut c, "pending-survived", pending, || {
+        irq::set_enabled(pending, true);
+        irq::unmask();
+    });
     irq_check(
         &mut c,
         "ptimer-again",
@@ -1281,4 +1302,192 @@ fn irqs_next(k: u64) -> ! {
     // reports it (previous-vcpu-off); this one keeps out of its way.
     say!("cycle {k} vcpu {} FAIL cpu_off returned {rc}", this_vcpu());
     boot::halt()
+}
+
+// ------------------------------------------------------------------- wake
+
+/// mode=wake: how far ahead the virtual timer is armed before a suspend.
+const WAKE_AFTER_MS: u64 = 300;
+/// mode=wake: how long it runs after each wake before the next suspend.
+const WAKE_RUN_MS: u64 = 1000;
+/// mode=wake: the suspend of wake=none (ended by `xl resume`).
+const WAKE_NONE_CONTEXT: u64 = 0x5a5a_0003;
+
+/// mode=wake: wake=none.
+static WAKE_NONE: AtomicBool = AtomicBool::new(false);
+/// mode=wake: the virtual counter value the timer of the cycle in flight
+/// fires at.
+static WAKE_AT: AtomicU64 = AtomicU64::new(0);
+
+/// vCPU0 at boot in mode=wake: the GIC set up with only the virtual
+/// timer's PPI enabled (or nothing, wake=none), a check that a wake event
+/// pending at the call makes SYSTEM_SUSPEND return at once, then the
+/// cycles.
+fn wake_start(blob: Option<&[u8]>, source: WakeSource) -> ! {
+    let version = blob
+        .and_then(fdt::guest_gic_version)
+        .and_then(irq::Version::from_number);
+    let Some(version) = version else {
+        say!("check gic FAIL no /interrupt-controller@3001000 with a GICv2 or GICv3 compatible");
+        fail(format_args!("check gic"));
+        finish()
+    };
+    irq::set_version(version);
+    say!("gic v{}", version.number());
+    irq::ptimer_disable();
+    irq::vtimer_disable();
+    if let Err(what) = irq::init(true) {
+        say!("check gic-init FAIL {what}");
+        fail(format_args!("check gic-init"));
+        finish()
+    }
+    // The guest's wake sources: the virtual timer, or nothing at all.
+    irq::set_enabled(irq_bit(irq::SGI) | irq_bit(irq::PPI_PTIMER), false);
+    if source == WakeSource::None {
+        WAKE_NONE.store(true, Ordering::Relaxed);
+        irq::set_enabled(irq_bit(irq::PPI_VTIMER), false);
+        wake_none_suspend();
+    }
+    fill_pattern();
+    CHECKSUM.store(pattern_checksum(), Ordering::Relaxed);
+    wake_pending_at_call();
+    wake_cycle(1)
+}
+
+/// A wake event pending at the call (the virtual timer fired, IRQs
+/// masked): SYSTEM_SUSPEND returns SUCCESS at once, without suspending;
+/// the interrupt is then taken.
+fn wake_pending_at_call() {
+    let mut c = Checks::new(Prefix::Refusals);
+    irq::mask();
+    let _ = irq::take_delivered();
+    irq::vtimer_fire_now();
+    let mut ctl = 0;
+    let fired = wait_for_ms(IRQ_WAIT_MS, || {
+        ctl = irq::vtimer_ctl();
+        ctl & irq::CTL_IMASK != 0
+    });
+    if !fired {
+        c.failed(
+            "pending-at-call",
+            format_args!("cntv_ctl={ctl:#x} timeout"),
+            format_args!("the timer taken by Xen"),
+        );
+        finish()
+    }
+    set_phase(Phase::WakePending);
+    boot::poison_record();
+    let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, boot::resume_entry(), 0);
+    set_phase(Phase::None);
+    if rc == psci::SUCCESS {
+        say!("check pending-at-call ok {rc} (returned at once)");
+    } else {
+        say!("check pending-at-call FAIL returned {rc}");
+        fail(format_args!("check pending-at-call"));
+    }
+    irq_check(
+        &mut c,
+        "pending-at-call-delivered",
+        irq_bit(irq::PPI_VTIMER),
+        irq::unmask,
+    );
+    irq::mask();
+}
+
+/// Cycle k: the virtual timer armed [`WAKE_AFTER_MS`] ahead, IRQs masked,
+/// SYSTEM_SUSPEND. Nobody calls `xl resume`: the timer's interrupt wakes
+/// the domain.
+fn wake_cycle(k: u64) -> ! {
+    irq::mask();
+    let _ = irq::take_delivered();
+    let entry = boot::resume_entry();
+    let context = CONTEXT_TAG | k;
+    SUSPENDING.store(k, Ordering::Relaxed);
+    set_phase(Phase::Wake);
+    boot::poison_record();
+    say!("cycle {k} suspend entry={entry:#x} context={context:#x}, wake-up by the virtual timer in {WAKE_AFTER_MS} ms");
+    WAKE_AT.store(irq::vtimer_fire_in(WAKE_AFTER_MS), Ordering::Relaxed);
+    let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, entry, context);
+    set_phase(Phase::None);
+    say!("cycle {k} FAIL system_suspend returned {rc}");
+    fail(format_args!("cycle {k} system_suspend returned {rc}"));
+    finish()
+}
+
+/// Back at the resume entry, woken (IRQs masked): the entry state and
+/// memory as after `xl resume`, the time it slept, then the CPU interface
+/// set up again and the wake-up interrupt delivered.
+fn resume_wake(e: &EntryState) -> ! {
+    let k = SUSPENDING.load(Ordering::Relaxed);
+    let now = irq::now();
+    say!("cycle {k} resume-tick {:#x}", e.tick);
+    let mut c = Checks::new(Prefix::Cycle(k));
+    c.entry_state(e, CONTEXT_TAG | k);
+    let sum = pattern_checksum();
+    let expected_sum = CHECKSUM.load(Ordering::Relaxed);
+    if sum == expected_sum {
+        c.ok("memory", sum);
+    } else {
+        c.failed(
+            "memory",
+            format_args!("{sum:#x}"),
+            format_args!("{expected_sum:#x}"),
+        );
+    }
+    // Not before its timer: it slept until its own interrupt.
+    let at = WAKE_AT.load(Ordering::Relaxed);
+    if now >= at {
+        c.ok("woken-after-timer", now.wrapping_sub(at));
+    } else {
+        c.failed(
+            "woken-after-timer",
+            format_args!("{:#x} ticks early", at.wrapping_sub(now)),
+            format_args!("on or after the timer"),
+        );
+    }
+    irq::init_cpu_interface();
+    irq_check(
+        &mut c,
+        "woken-by-vtimer",
+        irq_bit(irq::PPI_VTIMER),
+        irq::unmask,
+    );
+    irq::mask();
+    irq::vtimer_disable();
+    if c.all_ok {
+        say!("cycle {k} woken ok");
+    } else {
+        say!("cycle {k} woken FAIL");
+    }
+    // Running for a while, so that dom0's `xl list` sees it run again.
+    say!("cycle {k} running for {WAKE_RUN_MS} ms");
+    let _ = wait_for_ms(WAKE_RUN_MS, || false);
+    if k < CYCLES.load(Ordering::Relaxed) {
+        wake_cycle(k + 1)
+    }
+    finish()
+}
+
+/// wake=none: nothing enabled, one SYSTEM_SUSPEND that only `xl resume`
+/// may end (dom0 checks the domain stays suspended meanwhile).
+fn wake_none_suspend() -> ! {
+    irq::mask();
+    set_phase(Phase::WakeNone);
+    boot::poison_record();
+    say!("suspend with nothing enabled; waiting for xl resume");
+    let rc = psci::system_suspend(
+        psci::SYSTEM_SUSPEND_64,
+        boot::resume_entry(),
+        WAKE_NONE_CONTEXT,
+    );
+    set_phase(Phase::None);
+    say!("check wake-none FAIL system_suspend returned {rc}");
+    fail(format_args!("check wake-none"));
+    finish()
+}
+
+fn resume_wake_none(e: &EntryState) -> ! {
+    Checks::new(Prefix::Refusals).entry_state(e, WAKE_NONE_CONTEXT);
+    say!("resumed by xl resume");
+    finish()
 }
