@@ -53,7 +53,7 @@ if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
 	bb=$ROOT/usr/bin/busybox
 	[ -f "$bb" ] || bb=$ROOT/bin/busybox
 	cp "$bb" "$d/bin/busybox"
-	for a in sh mount echo cat grep sed cut seq sleep poweroff sync uname; do
+	for a in sh mount echo cat grep sed cut seq sleep poweroff sync uname awk date; do
 		ln -sf busybox "$d/bin/$a"
 	done
 	ln -sf ../bin/busybox "$d/sbin/poweroff"
@@ -175,6 +175,9 @@ for s in "$TOP"/ci/dom0/scenario-*; do
 done
 mkdir -p "$R/etc/xsr/guests"
 cp "$TOP"/ci/dom0/guests/*.cfg "$R/etc/xsr/guests/"
+# The partial device tree of the domU that gets the PL031 RTC.
+dtc -q -I dts -O dtb -o "$R/etc/xsr/guests/pl031-passthrough.dtb" "$TOP/ci/domu/pl031-passthrough.dts" ||
+	die "dtc could not compile ci/domu/pl031-passthrough.dts"
 cp "$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$R/etc/xsr/guests/"
 ln -f "$OUT/Image" "$R/etc/xsr/guests/Image" 2>/dev/null || cp "$OUT/Image" "$R/etc/xsr/guests/Image"
 mkdir -p "$R/etc/xen"

@@ -252,11 +252,17 @@ run_one() {
 	local m=$1 scn=$2
 	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
 	local SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=() SCN_COUNT=()
-	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_HANG=0 SCN_FW_WIPE=
+	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_HANG=0 SCN_FW_WIPE= SCN_PASSTHROUGH=()
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
 	. "$f"
 	XEN_EXTRA_ARGS="${XEN_EXTRA_ARGS:-} $SCN_XEN_ARGS" make_dtb "$m" "$scn" "$dtb"
+	# SCN_PASSTHROUGH: device nodes Xen keeps from dom0, for a domU.
+	local node
+	for node in ${SCN_PASSTHROUGH[@]+"${SCN_PASSTHROUGH[@]}"}; do
+		fdtput -t s "$dtb" "$node" xen,passthrough "" ||
+			{ echo "E2E FAIL $m $scn no node $node in the device tree"; return 1; }
+	done
 	machine_args "$m"
 	[ -f "$MACHINE_XEN" ] || { echo "E2E FAIL $m $scn no hypervisor $MACHINE_XEN (make xen-debug builds the debug one)"; return 1; }
 	local start end rc=0

@@ -10,7 +10,7 @@ SCN_TIMEOUT=600
 SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'
 	'XSR: dom0 ready'
-	'd[0-9]+v0: PSCI SYSTEM_SUSPEND: a wake-up interrupt is pending: returns at once'
+	'd[0-9]+v0: PSCI SYSTEM_SUSPEND: a wake-up interrupt \(INTID 27\) is pending: returns at once'
 	'd[0-9]+v0: woken from PSCI SYSTEM_SUSPEND by an interrupt'
 	'XSR: tgw gone \(its monitor destroyed it after its power-off\); xl list saw it suspended [0-9]+ times, running again after ([1-9]|10) of them'
 	'XSR: tgn still ---ss- after 20 s; xl resume tgn'

@@ -66,12 +66,15 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
         context_id,
     );
     if rc == 0 && !dom.slot().armed {
+        // For the log only: what was pending (it may be gone by now).
+        let intid = dom.wake_event_pending(caller).map_or(-1, |i| i as i64);
         XenConsole.line(
             Level::GuestInfo,
             format_args!(
-                "d{}v{}: PSCI SYSTEM_SUSPEND: a wake-up interrupt is pending: returns at once",
+                "d{}v{}: PSCI SYSTEM_SUSPEND: a wake-up interrupt (INTID {}) is pending: returns at once",
                 dom.id(),
-                caller
+                caller,
+                intid
             ),
         );
     } else if rc == 0 {

@@ -46,9 +46,10 @@ pub trait GuestDomain {
     /// deactivated; pending interrupts stay pending. Returns how many were
     /// deactivated.
     fn reset_vcpu_interrupts(&mut self, vcpu: u32) -> u32;
-    /// Whether an interrupt enabled in the domain's vGIC is pending for
-    /// vCPU `vcpu`: a wake event, what would wake a core in powerdown.
-    fn wake_event_pending(&self, vcpu: u32) -> bool;
+    /// An interrupt enabled in the domain's vGIC and pending for vCPU
+    /// `vcpu` (a wake event, what would wake a core in powerdown): its
+    /// INTID, if there is one.
+    fn wake_event_pending(&self, vcpu: u32) -> Option<u32>;
     /// Have [`wake`] consider this domain soon, from a context where
     /// resuming it is allowed (Xen: the wake tasklet).
     fn request_wake(&mut self);
@@ -160,7 +161,7 @@ fn try_system_suspend(
     // PSCI specification lets a powerdown request return as from standby
     // when a wake-up event is pending). The hardware domain's suspend is
     // the host's, which its own sequence decides.
-    if !hwdom && dom.wake_event_pending(caller) {
+    if !hwdom && dom.wake_event_pending(caller).is_some() {
         return Ok(());
     }
     if hwdom {
@@ -192,7 +193,7 @@ fn try_system_suspend(
     dom.set_watchdogs(false);
     if hwdom {
         host.start();
-    } else if dom.wake_event_pending(caller) {
+    } else if dom.wake_event_pending(caller).is_some() {
         // An interrupt that became pending since the check above, before
         // the slot was armed, found nothing to wake: wake now.
         dom.request_wake();
@@ -335,7 +336,7 @@ pub fn wake(dom: &mut impl GuestDomain) -> Wake {
     if !slot.armed || !dom.is_suspended() {
         return Wake::NotSuspended;
     }
-    if !dom.wake_event_pending(slot.vcpu_id) {
+    if dom.wake_event_pending(slot.vcpu_id).is_none() {
         return Wake::NoWakeEvent;
     }
     dom.resume_domain();
@@ -460,8 +461,9 @@ mod tests {
             self.irq_resets.push(vcpu);
             core::mem::take(&mut self.active_irqs)
         }
-        fn wake_event_pending(&self, vcpu: u32) -> bool {
-            self.wake_pending.contains(&vcpu)
+        fn wake_event_pending(&self, vcpu: u32) -> Option<u32> {
+            // The virtual timer's PPI, say.
+            self.wake_pending.contains(&vcpu).then_some(27)
         }
         fn request_wake(&mut self) {
             self.wake_requests += 1;

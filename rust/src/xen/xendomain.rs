@@ -138,11 +138,12 @@ impl GuestDomain for XenDomain {
         unsafe { sys::xsr_helper_vgic_vcpu_powerdown(self.ptr(), vcpu) }
     }
 
-    fn wake_event_pending(&self, vcpu: u32) -> bool {
+    fn wake_event_pending(&self, vcpu: u32) -> Option<u32> {
         // SAFETY: live domain (see new()); the helper checks vcpu and reads
         // the vCPU's vGIC state under its lock (irqsave), which none of
         // the contexts of new() holds.
-        unsafe { sys::xsr_helper_wake_event_pending(self.ptr(), vcpu) }
+        let intid = unsafe { sys::xsr_helper_wake_event_pending(self.ptr(), vcpu) };
+        u32::try_from(intid).ok()
     }
 
     fn request_wake(&mut self) {
