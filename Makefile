@@ -17,7 +17,9 @@ RUST_TARGET := aarch64-unknown-none-softfloat
 XEN_CARGO_ENV := XSR_XEN_CFLAGS_FILE=$(XEN_TREE)/arch/arm/rust/bindgen-cflags \
 	XSR_XEN_OBJTREE=$(XEN_TREE)
 MACHINES ?= virt-gicv3 virt-gicv2 zcu102
-SCENARIOS ?= boot guest-suspend-baremetal guest-refusals guest-irqs guest-suspend-linux gic-selftest host-dry-run host-refusal
+SCENARIOS ?= guest-suspend-baremetal guest-refusals guest-irqs guest-wake guest-suspend-linux gic-selftest host-dry-run
+# What does not depend on the machine: once, on virt-gicv3.
+ONCE_SCENARIOS ?= boot guest-watchdog host-refusal
 TESTGUEST := rust/testguest
 TESTGUEST_TARGET := $(BUILD)/testguest/target
 FIRMWARE := rust/firmware
@@ -138,8 +140,10 @@ negative: setup
 test: setup fmt-check host-test header-check fetch-check patch-check negative xen xen-debug clippy lib-check dom0 firmware
 	@printf '\n==> end-to-end: %s on %s\n' "$(SCENARIOS)" "$(MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
-	@printf '\n==> end-to-end: races and soak on virt-gicv3\n'
-	@bash ci/e2e.sh -m virt-gicv3 -s guest-races -s guest-soak
+	@printf '\n==> end-to-end: %s, races and soak on virt-gicv3\n' "$(ONCE_SCENARIOS)"
+	@bash ci/e2e.sh -m virt-gicv3 $(foreach s,$(ONCE_SCENARIOS),-s $(s)) -s guest-races -s guest-soak -s guest-wake-races
+	@printf '\n==> end-to-end: a real device wakes a Linux domU (PL031 passed through)\n'
+	@bash ci/e2e.sh -m virt-gicv3 -m virt-gicv2 -s guest-wake-linux
 	@printf '\n==> end-to-end, real host suspend under the test firmware: %s on %s\n' \
 		"$(FW_SCENARIOS)" "$(FW_MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(FW_MACHINES),-m $(m)) $(foreach s,$(FW_SCENARIOS),-s $(s))

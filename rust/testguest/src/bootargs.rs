@@ -2,13 +2,15 @@
 //! which Xen puts in `/chosen/bootargs`): whitespace-separated words.
 //!
 //! - `mode=suspend` (default), `mode=refusals`, `mode=races`,
-//!   `mode=irqs` or `mode=wake`;
+//!   `mode=irqs`, `mode=wake` or `mode=watchdog`;
 //! - `cycles=N`, 1..=1000, default 10: the suspend cycles of
 //!   `mode=suspend`, `mode=irqs` and `mode=wake`, the SYSTEM_SUSPEND calls
 //!   made while racing in `mode=races`; unused by `mode=refusals`;
 //! - `wake=vtimer` (default) or `wake=none`: what `mode=wake` leaves
 //!   enabled when it suspends (its virtual timer, armed to fire, or
-//!   nothing).
+//!   nothing);
+//! - `racing=1`: `mode=wake` while dom0 calls `xl resume` all along (a
+//!   resume may then come before the guest's timer).
 //!
 //! Other words are ignored; a recognised key with a bad value keeps the
 //! default and is counted in [`Config::bad_words`].
@@ -34,6 +36,10 @@ pub enum Mode {
     /// timer), with nobody calling `xl resume`; or, with `wake=none`,
     /// nothing enabled: it must sleep until `xl resume`.
     Wake,
+    /// A Xen watchdog (SCHEDOP_watchdog, 5 s) armed across a suspend: the
+    /// guest lives after `xl resume`, then stops kicking it and must be
+    /// killed by it.
+    Watchdog,
 }
 
 /// What `mode=wake` leaves enabled when it suspends.
@@ -54,6 +60,7 @@ impl Mode {
             Mode::Races => "races",
             Mode::Irqs => "irqs",
             Mode::Wake => "wake",
+            Mode::Watchdog => "watchdog",
         }
     }
 }
@@ -64,7 +71,11 @@ pub struct Config {
     pub mode: Mode,
     pub cycles: u32,
     pub wake: WakeSource,
-    /// `mode=`, `cycles=` or `wake=` words whose value was not accepted.
+    /// `racing=1`: mode=wake with dom0 calling `xl resume` all along, so a
+    /// resume may come before the guest's own timer.
+    pub racing: bool,
+    /// `mode=`, `cycles=`, `wake=` or `racing=` words whose value was not
+    /// accepted.
     pub bad_words: u32,
 }
 
@@ -74,6 +85,7 @@ impl Default for Config {
             mode: Mode::Suspend,
             cycles: DEFAULT_CYCLES,
             wake: WakeSource::Vtimer,
+            racing: false,
             bad_words: 0,
         }
     }
@@ -104,12 +116,19 @@ pub fn parse(args: &[u8]) -> Config {
                 b"races" => cfg.mode = Mode::Races,
                 b"irqs" => cfg.mode = Mode::Irqs,
                 b"wake" => cfg.mode = Mode::Wake,
+                b"watchdog" => cfg.mode = Mode::Watchdog,
                 _ => cfg.bad_words += 1,
             }
         } else if let Some(value) = word.strip_prefix(b"wake=") {
             match value {
                 b"vtimer" => cfg.wake = WakeSource::Vtimer,
                 b"none" => cfg.wake = WakeSource::None,
+                _ => cfg.bad_words += 1,
+            }
+        } else if let Some(value) = word.strip_prefix(b"racing=") {
+            match value {
+                b"1" => cfg.racing = true,
+                b"0" => cfg.racing = false,
                 _ => cfg.bad_words += 1,
             }
         } else if let Some(value) = word.strip_prefix(b"cycles=") {
@@ -200,6 +219,8 @@ mod tests {
             (c.mode, c.wake, c.cycles),
             (Mode::Wake, WakeSource::None, 1)
         );
+        assert!(parse(b"mode=wake racing=1").racing);
+        assert_eq!(parse(b"racing=2").bad_words, 1);
         let c = parse(b"mode=wake wake=rtc");
         assert_eq!((c.wake, c.bad_words), (WakeSource::Vtimer, 1));
         assert_eq!(Mode::Wake.name(), "wake");
@@ -223,6 +244,7 @@ mod tests {
             Mode::Races,
             Mode::Irqs,
             Mode::Wake,
+            Mode::Watchdog,
         ] {
             let args = format!("mode={}", mode.name());
             assert_eq!(parse(args.as_bytes()).mode, mode);

@@ -88,6 +88,8 @@ mod irq;
 mod modes;
 #[cfg(target_os = "none")]
 mod psci;
+#[cfg(target_os = "none")]
+mod xen;
 
 #[cfg(target_os = "none")]
 use core::cell::UnsafeCell;

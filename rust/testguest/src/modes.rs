@@ -86,6 +86,8 @@ enum Phase {
     Wake = 9,
     /// mode=wake wake=none: the suspend only `xl resume` may end.
     WakeNone = 10,
+    /// mode=watchdog: the suspend with the watchdog armed.
+    Watchdog = 11,
 }
 
 static PHASE: AtomicU32 = AtomicU32::new(Phase::None as u32);
@@ -202,6 +204,7 @@ const fn mode_code(mode: Mode) -> u32 {
         Mode::Races => 2,
         Mode::Irqs => 3,
         Mode::Wake => 4,
+        Mode::Watchdog => 5,
     }
 }
 
@@ -211,6 +214,7 @@ fn mode() -> Mode {
         2 => Mode::Races,
         3 => Mode::Irqs,
         4 => Mode::Wake,
+        5 => Mode::Watchdog,
         _ => Mode::Suspend,
     }
 }
@@ -238,6 +242,7 @@ fn finish() -> ! {
             Mode::Irqs => say!("RESULT PASS irqs cycles={cycles}"),
             Mode::Wake if WAKE_NONE.load(Ordering::Relaxed) => say!("RESULT PASS wake=none"),
             Mode::Wake => say!("RESULT PASS wake cycles={cycles}"),
+            Mode::Watchdog => say!("RESULT PASS watchdog"),
         }
     }
     power_off()
@@ -281,7 +286,11 @@ pub fn boot(dtb: u64) -> ! {
         Mode::Refusals => refusals_start(),
         Mode::Races => races_start(),
         Mode::Irqs => irqs_start(blob),
-        Mode::Wake => wake_start(blob, cfg.wake),
+        Mode::Wake => {
+            WAKE_RACING.store(cfg.racing, Ordering::Relaxed);
+            wake_start(blob, cfg.wake)
+        }
+        Mode::Watchdog => watchdog_start(),
     }
 }
 
@@ -420,6 +429,7 @@ pub fn resume(e: &EntryState) -> ! {
         p if p == Phase::Irqs as u32 => resume_irqs(e),
         p if p == Phase::Wake as u32 => resume_wake(e),
         p if p == Phase::WakeNone as u32 => resume_wake_none(e),
+        p if p == Phase::Watchdog as u32 => resume_watchdog(e),
         p if p == Phase::WakePending as u32 => {
             say!("check pending-at-call FAIL suspended with a wake event pending");
             fail(format_args!("check pending-at-call"));
@@ -1315,6 +1325,8 @@ const WAKE_NONE_CONTEXT: u64 = 0x5a5a_0003;
 
 /// mode=wake: wake=none.
 static WAKE_NONE: AtomicBool = AtomicBool::new(false);
+/// mode=wake: racing=1 (dom0 calls `xl resume` all along).
+static WAKE_RACING: AtomicBool = AtomicBool::new(false);
 /// mode=wake: the virtual counter value the timer of the cycle in flight
 /// fires at.
 static WAKE_AT: AtomicU64 = AtomicU64::new(0);
@@ -1434,9 +1446,15 @@ fn resume_wake(e: &EntryState) -> ! {
             format_args!("{expected_sum:#x}"),
         );
     }
-    // Not before its timer: it slept until its own interrupt.
+    // Not before its timer: it slept until its own interrupt (unless dom0
+    // races it with xl resume, which may come first).
     let at = WAKE_AT.load(Ordering::Relaxed);
-    if now >= at {
+    if WAKE_RACING.load(Ordering::Relaxed) {
+        say!(
+            "cycle {k} resumed {} its timer",
+            if now >= at { "after" } else { "before" }
+        );
+    } else if now >= at {
         c.ok("woken-after-timer", now.wrapping_sub(at));
     } else {
         c.failed(
@@ -1489,5 +1507,61 @@ fn wake_none_suspend() -> ! {
 fn resume_wake_none(e: &EntryState) -> ! {
     Checks::new(Prefix::Refusals).entry_state(e, WAKE_NONE_CONTEXT);
     say!("resumed by xl resume");
+    finish()
+}
+
+// --------------------------------------------------------------- watchdog
+
+/// mode=watchdog: the watchdog's timeout, seconds.
+const WATCHDOG_SECONDS: u32 = 5;
+/// mode=watchdog: how long the guest shows it is alive after the resume
+/// before it stops kicking (less than the timeout: it kicks as it goes).
+const WATCHDOG_ALIVE_SECONDS: u64 = 3;
+/// mode=watchdog: the suspend's context id.
+const WATCHDOG_CONTEXT: u64 = 0x5a5a_0004;
+/// mode=watchdog: the armed watchdog's id.
+static WATCHDOG_ID: AtomicU32 = AtomicU32::new(0);
+
+/// Arms a watchdog and suspends with it armed; dom0 resumes it after more
+/// than the timeout.
+fn watchdog_start() -> ! {
+    let id = crate::xen::sched_watchdog(0, WATCHDOG_SECONDS);
+    if !(1..=2).contains(&id) {
+        say!("check watchdog-arm FAIL {id}");
+        fail(format_args!("check watchdog-arm"));
+        finish()
+    }
+    WATCHDOG_ID.store(id as u32, Ordering::Relaxed);
+    say!("watchdog {id} armed, {WATCHDOG_SECONDS} s; suspending; waiting for xl resume");
+    set_phase(Phase::Watchdog);
+    boot::poison_record();
+    let rc = psci::system_suspend(
+        psci::SYSTEM_SUSPEND_64,
+        boot::resume_entry(),
+        WATCHDOG_CONTEXT,
+    );
+    set_phase(Phase::None);
+    say!("check watchdog-suspend FAIL system_suspend returned {rc}");
+    fail(format_args!("check watchdog-suspend"));
+    finish()
+}
+
+/// Resumed (by `xl resume`, after more than the timeout): alive for
+/// [`WATCHDOG_ALIVE_SECONDS`] without kicking, then it stops kicking for
+/// good and waits for the watchdog, which must kill it.
+fn resume_watchdog(e: &EntryState) -> ! {
+    let mut c = Checks::new(Prefix::Refusals);
+    c.entry_state(e, WATCHDOG_CONTEXT);
+    say!("watchdog: resumed and alive; not kicking it any more");
+    let _ = wait_for(WATCHDOG_ALIVE_SECONDS, || false);
+    say!("watchdog: alive {WATCHDOG_ALIVE_SECONDS} s after the resume, waiting for the watchdog");
+    if c.all_ok {
+        // Printed before the end, which is the watchdog's to bring.
+        say!("RESULT PASS watchdog (the watchdog ends this guest)");
+    }
+    // Nothing more: the watchdog fires 5 s after the resume.
+    let _ = wait_for(60, || false);
+    say!("watchdog FAIL still alive 60 s after the resume");
+    fail(format_args!("watchdog did not fire"));
     finish()
 }
