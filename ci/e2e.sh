@@ -327,13 +327,19 @@ run_one() {
 	# console and a guest's reach the serial port through Xen, which may
 	# print in between) taken out, so that the other line is whole again.
 	local clean=$log.clean
-	tr -d '\r' <"$log" | sed -E ':a
-/^.+\(XEN\) /{
-s/\(XEN\) .*$//
-N
-s/\n//
-ba
-}' >"$clean"
+	tr -d '\r' <"$log" | awk '{
+		# A line of Xen inserted after the start of another: keep it as a
+		# line of its own, and join the rest of the other one back.
+		while ((i = index($0, "(XEN) ")) > 1) {
+			print substr($0, i)
+			prefix = substr($0, 1, i - 1)
+			if ((getline next_line) > 0)
+				$0 = prefix next_line
+			else
+				$0 = prefix
+		}
+		print
+	}' >"$clean"
 	local reason=""
 	if [ -s "$fatal" ]; then
 		reason="stopped at once: log shows '$(cut -c1-160 "$fatal")'"

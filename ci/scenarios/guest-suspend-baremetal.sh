@@ -10,7 +10,9 @@ SCN_EXPECT=(
 	'XSR: dom0 ready'
 	'XSR: cycle 1: xl list shows tg ---ss-'
 	'XSR: cycle 10: xl list shows tg ---ss-'
-	'XSR: leak check \(create, suspend, destroy\): free pages [0-9]+ before, [0-9]+ after: none lost'
+	'XSR: leak check 1 \(10 suspend/resume cycles, power-off\): free pages [0-9]+ before, [0-9]+ after: none lost'
+	'XSR: leak check 2 \(create, suspend, destroy\): free pages [0-9]+ before, [0-9]+ after: none lost'
+	'XSR: leak check 3 \(create, suspend, destroy\): free pages [0-9]+ before, [0-9]+ after: none lost'
 	'XSR: scenario guest-suspend-baremetal PASS'
 	'XSR: powering off'
 )

@@ -52,4 +52,10 @@ SCN_EXPECT_GUEST=(
 	'TG: cycle 2 check pc ok'
 	'TG: RESULT PASS cycles=2'
 )
+# Two rounds of four levels: eight dry runs, each in what Xen and dom0 print.
+SCN_COUNT=(
+	"8=xen-suspend: host suspend: dry run to '(freeze|cpus|devices|platform)' done"
+	'8=d0v0: resuming at'
+	'8=XSR: round [12], (freeze|cpus|devices|platform): back after'
+)
 SCN_FORBID=('^TG: .*FAIL' '^XSR: .*FAIL' 'host suspend: failed')
