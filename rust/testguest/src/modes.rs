@@ -496,10 +496,30 @@ fn suspend_cycle(k: u64) -> ! {
     say!("cycle {k} suspend entry={entry:#x} context={context:#x}");
     say!("waiting for xl resume");
     let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, entry, context);
+    suspend_returned(k, rc)
+}
+
+/// A cycle's SYSTEM_SUSPEND returned (`rc`) instead of suspending.
+fn suspend_returned(k: u64, rc: i32) -> ! {
     set_phase(Phase::None);
     say!("cycle {k} FAIL system_suspend returned {rc}");
     fail(format_args!("cycle {k} system_suspend returned {rc}"));
     finish()
+}
+
+/// The pattern buffer read back unchanged since the start.
+fn check_memory(c: &mut Checks) {
+    let sum = pattern_checksum();
+    let expected_sum = CHECKSUM.load(Ordering::Relaxed);
+    if sum == expected_sum {
+        c.ok("memory", sum);
+    } else {
+        c.failed(
+            "memory",
+            format_args!("{sum:#x}"),
+            format_args!("{expected_sum:#x}"),
+        );
+    }
 }
 
 fn resume_cycle(e: &EntryState) -> ! {
@@ -1067,6 +1087,14 @@ impl fmt::Display for Delivered {
 
 /// vCPU0 at boot: the GIC version from the device tree, then cycle 1.
 fn irqs_start(blob: Option<&[u8]>) -> ! {
+    gic_from_dtb(blob);
+    irqs_cycle(1)
+}
+
+/// vCPU0 at boot, before any other vCPU runs and any IRQ is unmasked: the
+/// GIC version from the device tree, set for the IRQ code (or check gic
+/// fails and the guest ends).
+fn gic_from_dtb(blob: Option<&[u8]>) {
     let version = blob
         .and_then(fdt::guest_gic_version)
         .and_then(irq::Version::from_number);
@@ -1075,10 +1103,8 @@ fn irqs_start(blob: Option<&[u8]>) -> ! {
         fail(format_args!("check gic"));
         finish()
     };
-    // Before any other vCPU runs and any IRQ is unmasked.
     irq::set_version(version);
     say!("gic v{}", version.number());
-    irqs_cycle(1)
 }
 
 /// vCPU0 or vCPU1 in mode=irqs, from the other one's CPU_ON, MMU on, IRQs
@@ -1199,10 +1225,7 @@ fn irqs_cycle(k: u64) -> ! {
     say!("cycle {k} vcpu {vcpu} suspend entry={entry:#x} context={context:#x}");
     say!("waiting for xl resume");
     let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, entry, context);
-    set_phase(Phase::None);
-    say!("cycle {k} FAIL system_suspend returned {rc}");
-    fail(format_args!("cycle {k} system_suspend returned {rc}"));
-    finish()
+    suspend_returned(k, rc)
 }
 
 /// Check `name` of mode=irqs: `raise` (with IRQs unmasked, or unmasking
@@ -1336,16 +1359,7 @@ static WAKE_AT: AtomicU64 = AtomicU64::new(0);
 /// pending at the call makes SYSTEM_SUSPEND return at once, then the
 /// cycles.
 fn wake_start(blob: Option<&[u8]>, source: WakeSource) -> ! {
-    let version = blob
-        .and_then(fdt::guest_gic_version)
-        .and_then(irq::Version::from_number);
-    let Some(version) = version else {
-        say!("check gic FAIL no /interrupt-controller@3001000 with a GICv2 or GICv3 compatible");
-        fail(format_args!("check gic"));
-        finish()
-    };
-    irq::set_version(version);
-    say!("gic v{}", version.number());
+    gic_from_dtb(blob);
     irq::ptimer_disable();
     irq::vtimer_disable();
     if let Err(what) = irq::init(true) {
@@ -1420,10 +1434,7 @@ fn wake_cycle(k: u64) -> ! {
     say!("cycle {k} suspend entry={entry:#x} context={context:#x}, wake-up by the virtual timer in {WAKE_AFTER_MS} ms");
     WAKE_AT.store(irq::vtimer_fire_in(WAKE_AFTER_MS), Ordering::Relaxed);
     let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, entry, context);
-    set_phase(Phase::None);
-    say!("cycle {k} FAIL system_suspend returned {rc}");
-    fail(format_args!("cycle {k} system_suspend returned {rc}"));
-    finish()
+    suspend_returned(k, rc)
 }
 
 /// Back at the resume entry, woken (IRQs masked): the entry state and
@@ -1435,17 +1446,7 @@ fn resume_wake(e: &EntryState) -> ! {
     say!("cycle {k} resume-tick {:#x}", e.tick);
     let mut c = Checks::new(Prefix::Cycle(k));
     c.entry_state(e, CONTEXT_TAG | k);
-    let sum = pattern_checksum();
-    let expected_sum = CHECKSUM.load(Ordering::Relaxed);
-    if sum == expected_sum {
-        c.ok("memory", sum);
-    } else {
-        c.failed(
-            "memory",
-            format_args!("{sum:#x}"),
-            format_args!("{expected_sum:#x}"),
-        );
-    }
+    check_memory(&mut c);
     // Not before its timer: it slept until its own interrupt (unless dom0
     // races it with xl resume, which may come first).
     let at = WAKE_AT.load(Ordering::Relaxed);
@@ -1490,17 +1491,19 @@ fn resume_wake(e: &EntryState) -> ! {
 /// may end (dom0 checks the domain stays suspended meanwhile).
 fn wake_none_suspend() -> ! {
     irq::mask();
-    set_phase(Phase::WakeNone);
-    boot::poison_record();
     say!("suspend with nothing enabled; waiting for xl resume");
-    let rc = psci::system_suspend(
-        psci::SYSTEM_SUSPEND_64,
-        boot::resume_entry(),
-        WAKE_NONE_CONTEXT,
-    );
+    suspend_once("wake-none", Phase::WakeNone, WAKE_NONE_CONTEXT)
+}
+
+/// One SYSTEM_SUSPEND (SMC64) at the resume entry, in `phase`, with x0 =
+/// `context` on resume; if it returns, check `name` fails.
+fn suspend_once(name: &str, phase: Phase, context: u64) -> ! {
+    set_phase(phase);
+    boot::poison_record();
+    let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, boot::resume_entry(), context);
     set_phase(Phase::None);
-    say!("check wake-none FAIL system_suspend returned {rc}");
-    fail(format_args!("check wake-none"));
+    say!("check {name} FAIL system_suspend returned {rc}");
+    fail(format_args!("check {name}"));
     finish()
 }
 
@@ -1533,17 +1536,7 @@ fn watchdog_start() -> ! {
     }
     WATCHDOG_ID.store(id as u32, Ordering::Relaxed);
     say!("watchdog {id} armed, {WATCHDOG_SECONDS} s; suspending; waiting for xl resume");
-    set_phase(Phase::Watchdog);
-    boot::poison_record();
-    let rc = psci::system_suspend(
-        psci::SYSTEM_SUSPEND_64,
-        boot::resume_entry(),
-        WATCHDOG_CONTEXT,
-    );
-    set_phase(Phase::None);
-    say!("check watchdog-suspend FAIL system_suspend returned {rc}");
-    fail(format_args!("check watchdog-suspend"));
-    finish()
+    suspend_once("watchdog-suspend", Phase::Watchdog, WATCHDOG_CONTEXT)
 }
 
 /// Resumed (by `xl resume`, after more than the timeout): alive for
