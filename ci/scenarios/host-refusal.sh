@@ -14,7 +14,7 @@ SCN_EXPECT=(
 	'xen-suspend: host suspend refused \(DENIED\): d1 is running, not suspended'
 	'XSR: refused: .*Operation not permitted'
 	'XSR: nothing changed'
-	'XSR: lg paused \(--p---\)'
+	'XSR: lg paused \(..p---\)'
 	'xen-suspend: host suspend: d1 cannot run \(paused by the toolstack\): left as it is'
 	"xen-suspend: host suspend: dry run to 'devices' done"
 	'd0v0: resuming at'

@@ -25,4 +25,4 @@ host_soak_scenario() {
 }
 host_soak_scenario host-soak "real host cycles"
 SCN_XEN_ARGS="xsr_host_suspend"
-SCN_COUNT+=('50=FW: SYSTEM_SUSPEND: woken by RTC alarm after ([1-9][0-9]{3}|[0-9]{5,}) ms')
+SCN_COUNT+=('50=FW: SYSTEM_SUSPEND: woken by RTC alarm after [0-9]+ ms')
