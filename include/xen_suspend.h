@@ -17,7 +17,7 @@ struct vcpu;
 /**
  * Version of the interface described by `include/xen_suspend.h`.
  */
-#define XSR_ABI_VERSION 6
+#define XSR_ABI_VERSION 7
 
 /**
  * Saved state of one console UART (C: `struct xsr_uart_context`),
@@ -156,6 +156,29 @@ void xsr_vgic_wake(struct domain *d);
  * `value` is a NUL-terminated string.
  */
 int32_t xsr_host_set_dry_run(const char *value);
+
+/**
+ * `xsr_host_suspend_domus=freeze|deny` (boot): what a host suspend does
+ * with the domains that run: freeze them for its length (the default) or
+ * refuse it with DENIED. 0 or -EINVAL.
+ *
+ * # Safety
+ *
+ * `value` is a NUL-terminated string.
+ */
+int32_t xsr_host_set_domus(const char *value);
+
+/**
+ * The counter offset of a domain thawed after a host suspend that froze
+ * it for `hidden` ticks (`now`: the counter at the thaw), written to
+ * `*out`; false, `*out` untouched, when the domain cannot have it (see
+ * `vclock::thawed_offset`).
+ *
+ * # Safety
+ *
+ * `out` is valid for a write of a u64.
+ */
+bool xsr_host_thawed_offset(uint64_t offset, uint64_t hidden, uint64_t now, uint64_t *out);
 
 /**
  * Boot, after PSCI, the console and the IOMMU are set up: decide whether

@@ -1,13 +1,15 @@
-# Scenario "host-refusal": dom0 is offered SYSTEM_SUSPEND only through a
+# Scenario "host-refusal" (Xen booted with xsr_host_suspend_domus=deny,
+# the policy of the unmerged C host series): dom0 is offered SYSTEM_SUSPEND only through a
 # dry-run level (QEMU's PSCI has none); with a domU running, its suspend is
 # refused with DENIED (EPERM) and nothing runs or changes; with dry runs
 # off, the call gets NOT_SUPPORTED (EOPNOTSUPP). A domU paused with `xl
 # pause` is no obstacle (Xen names it) and stays paused. The "boot" scenario shows
 # the boot-time side: without suspend_test, dom0 is offered s2idle only.
 SCN_TIMEOUT=600
-SCN_XEN_ARGS="suspend_test=devices"
+SCN_XEN_ARGS="suspend_test=devices xsr_host_suspend_domus=deny"
 SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'
+	'xen-suspend: host suspend: domUs that run are an obstacle \(DENIED\) \(xsr_host_suspend_domus=deny\)'
 	"xen-suspend: host suspend offered to the hardware domain as a dry run up to 'devices'"
 	'XSR: dom0 mem_sleep: s2idle \[deep\]'
 	'XSR: lg is running'

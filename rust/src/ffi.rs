@@ -238,6 +238,52 @@ pub unsafe extern "C" fn xsr_host_set_dry_run(value: *const core::ffi::c_char) -
     host::set_dry_run(s.to_bytes())
 }
 
+/// `xsr_host_suspend_domus=freeze|deny` (boot): what a host suspend does
+/// with the domains that run: freeze them for its length (the default) or
+/// refuse it with DENIED. 0 or -EINVAL.
+///
+/// # Safety
+///
+/// `value` is a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn xsr_host_set_domus(value: *const core::ffi::c_char) -> i32 {
+    if value.is_null() {
+        return crate::errno::Errno::EINVAL.code();
+    }
+    // SAFETY: a NUL-terminated string (this function's contract), read
+    // only during the call.
+    let s = unsafe { core::ffi::CStr::from_ptr(value) };
+    match host::set_domus(s.to_bytes()) {
+        Ok(()) => 0,
+        Err(e) => e.code(),
+    }
+}
+
+/// The counter offset of a domain thawed after a host suspend that froze
+/// it for `hidden` ticks (`now`: the counter at the thaw), written to
+/// `*out`; false, `*out` untouched, when the domain cannot have it (see
+/// `vclock::thawed_offset`).
+///
+/// # Safety
+///
+/// `out` is valid for a write of a u64.
+#[no_mangle]
+pub unsafe extern "C" fn xsr_host_thawed_offset(
+    offset: u64,
+    hidden: u64,
+    now: u64,
+    out: *mut u64,
+) -> bool {
+    match crate::vclock::thawed_offset(offset, hidden, now) {
+        Some(o) if !out.is_null() => {
+            // SAFETY: valid for a write of a u64 (this function's contract).
+            unsafe { out.write(o) };
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Boot, after PSCI, the console and the IOMMU are set up: decide whether
 /// the hardware domain is offered SYSTEM_SUSPEND (firmware PSCI >= 1.0
 /// with SYSTEM_SUSPEND, or a dry run; every console UART and the IOMMU

@@ -17,7 +17,10 @@
 pub enum Step {
     /// Pause every domain (the initiating hardware domain included).
     FreezeDomains,
-    /// Every other domain must already be suspended; else DENIED.
+    /// The other domains that run: frozen for the suspend, their clocks
+    /// thawed on the way back (`vclock::DomUs::Freeze`, the default), or
+    /// DENIED while one runs (`DomUs::Deny`). Domains that cannot run are
+    /// left as they are either way.
     CheckOthersSuspended,
     /// Take the non-boot CPUs offline.
     NonBootCpusOff,

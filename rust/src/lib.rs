@@ -27,6 +27,7 @@ pub mod layer;
 pub mod psci;
 pub mod timer;
 pub mod uart;
+pub mod vclock;
 pub mod vpsci;
 
 #[cfg(target_os = "none")]

@@ -10,10 +10,12 @@
 use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU8, Ordering};
 
 use super::{sys, XenConsole, XenDomain};
+use crate::errno::Errno;
 use crate::hostpm::{self, HostPlatform, Outcome, Policy, Refusal, Stage, Step, SEQUENCE};
 use crate::layer::{Level, Log};
 use crate::psci::{self, PsciError};
 use crate::timer;
+use crate::vclock::{self, DomUs};
 use crate::vpsci::{GuestDomain, HostGate};
 
 /// How long a dry run holds at its stage before unwinding.
@@ -32,6 +34,9 @@ static READY: AtomicU8 = AtomicU8::new(0);
 const READY_CONSOLE: u8 = 1 << 0;
 const READY_IOMMU: u8 = 1 << 1;
 const READY_ENTRY: u8 = 1 << 2;
+/// What a host suspend does with running domains (`DomUs::code`), from
+/// `xsr_host_suspend_domus=` at boot.
+static DOMUS: AtomicU8 = AtomicU8::new(DomUs::DEFAULT.code());
 /// Where a host suspend stands.
 static STATE: AtomicU8 = AtomicU8::new(IDLE);
 const IDLE: u8 = 0;
@@ -56,6 +61,17 @@ pub fn set_dry_run(value: &[u8]) -> i32 {
         }
         None => crate::errno::Errno::EINVAL.code(),
     }
+}
+
+/// `xsr_host_suspend_domus=freeze|deny`.
+pub fn set_domus(value: &[u8]) -> Result<(), Errno> {
+    let p = DomUs::parse(value).ok_or(Errno::EINVAL)?;
+    DOMUS.store(p.code(), Ordering::Relaxed);
+    Ok(())
+}
+
+fn domus() -> DomUs {
+    DomUs::from_code(DOMUS.load(Ordering::Relaxed))
 }
 
 fn dry_run() -> Option<Stage> {
@@ -107,6 +123,17 @@ pub fn init() {
     let (major, minor) = (policy.psci_version >> 16, policy.psci_version & 0xffff);
     match hostpm::decide(&policy) {
         Ok(stage) => {
+            XenConsole.line(
+                Level::Info,
+                format_args!(
+                    "xen-suspend: host suspend: domUs that run are {} (xsr_host_suspend_domus={})",
+                    match domus() {
+                        DomUs::Freeze => "frozen and thawed",
+                        DomUs::Deny => "an obstacle (DENIED)",
+                    },
+                    domus().name()
+                ),
+            );
             if stage == Stage::Full {
                 XenConsole.line(
                     Level::Info,
@@ -172,6 +199,10 @@ impl HostGate for XenHostGate {
     }
 
     fn others_suspended(&self) -> Result<(), u16> {
+        if domus() == DomUs::Freeze {
+            // Those that run will be frozen.
+            return Ok(());
+        }
         // SAFETY: no arguments; walks the domain list under its RCU lock.
         let awake = unsafe { sys::xsr_helper_first_awake_domain(false) };
         if awake < 0 {
@@ -226,6 +257,8 @@ struct XenHost {
     /// The GIC restore failed with this -errno.
     gic_restore_error: Option<i32>,
     awake: i32,
+    /// The counter when running domains were frozen, if any were.
+    frozen_at: Option<u64>,
     log: [Option<Entry>; 2 * SEQUENCE.len()],
     logged: usize,
 }
@@ -237,6 +270,7 @@ impl XenHost {
             gic_restore_skipped: false,
             gic_restore_error: None,
             awake: -1,
+            frozen_at: None,
             log: [None; 2 * SEQUENCE.len()],
             logged: 0,
         }
@@ -255,14 +289,22 @@ impl HostPlatform for XenHost {
                     sys::xsr_helper_freeze_domains();
                     0
                 }
-                Step::CheckOthersSuspended => {
-                    self.awake = sys::xsr_helper_first_awake_domain(true);
-                    if self.awake >= 0 {
-                        PsciError::Denied.code()
-                    } else {
+                Step::CheckOthersSuspended => match domus() {
+                    DomUs::Deny => {
+                        self.awake = sys::xsr_helper_first_awake_domain(true);
+                        if self.awake >= 0 {
+                            PsciError::Denied.code()
+                        } else {
+                            0
+                        }
+                    }
+                    DomUs::Freeze => {
+                        if sys::xsr_helper_freeze_running_domains() > 0 {
+                            self.frozen_at = Some(timer::now());
+                        }
                         0
                     }
-                }
+                },
                 Step::NonBootCpusOff => sys::xsr_helper_cpus_off(),
                 Step::Timers => {
                     sys::xsr_helper_time_suspend();
@@ -297,7 +339,12 @@ impl HostPlatform for XenHost {
         unsafe {
             match step {
                 Step::FreezeDomains => sys::xsr_helper_thaw_domains(),
-                Step::CheckOthersSuspended => {}
+                Step::CheckOthersSuspended => {
+                    if let Some(at) = self.frozen_at.take() {
+                        let hidden = vclock::frozen_ticks(at, timer::now());
+                        sys::xsr_helper_thaw_running_domains(hidden);
+                    }
+                }
                 Step::NonBootCpusOff => sys::xsr_helper_cpus_on(),
                 Step::Timers => sys::xsr_helper_time_resume(),
                 Step::Iommu => sys::xsr_helper_iommu_resume(),
