@@ -26,7 +26,7 @@ FIRMWARE := rust/firmware
 FIRMWARE_TARGET := $(BUILD)/firmware/target
 # The real host suspend, under the project's EL3 test firmware.
 FW_MACHINES ?= virt-gicv3-fw virt-gicv2-fw
-FW_SCENARIOS ?= boot host-suspend-firmware host-suspend-scrambled host-suspend-nogic host-freeze
+FW_SCENARIOS ?= boot host-suspend-firmware host-suspend-scrambled host-suspend-nogic host-freeze host-wake-guest host-wake-window
 # The debug hypervisor (CONFIG_DEBUG=y): on GICv3 with 4 CPUs, on GICv2, and
 # on one CPU.
 DEBUG_SCENARIOS ?= guest-suspend-baremetal gic-selftest host-dry-run

@@ -200,7 +200,7 @@ pub fn decide(p: &Policy) -> Result<Stage, Refusal> {
 /// its call; Xen's log says which step failed and why).
 pub fn psci_code(out: Outcome) -> i32 {
     match out {
-        Outcome::Resumed | Outcome::DryRun(_) => crate::psci::SUCCESS,
+        Outcome::Resumed | Outcome::DryRun(_) | Outcome::WokenEarly => crate::psci::SUCCESS,
         Outcome::Failed { .. } => crate::psci::PsciError::Denied.code(),
     }
 }
@@ -218,6 +218,11 @@ pub trait HostPlatform {
     fn now(&self) -> u64;
     /// Report a step and how long it took (counter ticks).
     fn report(&mut self, step: Step, undo: bool, ticks: u64);
+    /// Whether an interrupt asked to wake a domain since the sequence
+    /// started. Asked right before the firmware call: Xen took that
+    /// interrupt (it is active, no longer pending, in the GIC), so no wake
+    /// logic would bring the host back for it; the host must not sleep.
+    fn wake_pending(&mut self) -> bool;
 }
 
 /// How a run ended. In every case the completed steps were undone.
@@ -227,6 +232,9 @@ pub enum Outcome {
     Resumed,
     /// A dry run reached its stage and unwound.
     DryRun(Stage),
+    /// A domain's wake-up interrupt came before the firmware call: the
+    /// host did not sleep, every step was undone (it "woke at once").
+    WokenEarly,
     /// `step` failed with this code; the steps before it were undone.
     Failed {
         /// The failing step.
@@ -242,6 +250,10 @@ pub fn run(p: &mut impl HostPlatform, stage: Stage) -> Outcome {
     let mut done = 0;
     let mut failure = None;
     for &step in SEQUENCE.iter().take(upto) {
+        if step == Step::Firmware && p.wake_pending() {
+            failure = Some(Outcome::WokenEarly);
+            break;
+        }
         let t0 = p.now();
         let r = p.run(step);
         let ticks = p.now().wrapping_sub(t0);
@@ -296,11 +308,13 @@ mod tests {
         Run(Step),
         Undo(Step),
         Hold(Stage),
+        WakeAsked,
     }
 
     #[derive(Default)]
     struct Fake {
         fail_at: Option<usize>,
+        wake: bool,
         events: Vec<Ev>,
         clock: std::cell::Cell<u64>,
         reports: usize,
@@ -330,6 +344,44 @@ mod tests {
             assert_eq!(ticks, 1);
             self.reports += 1;
         }
+        fn wake_pending(&mut self) -> bool {
+            self.events.push(Ev::WakeAsked);
+            self.wake
+        }
+    }
+
+    #[test]
+    fn a_wake_before_the_firmware_call_keeps_the_host_awake_and_undoes_everything() {
+        let mut p = Fake {
+            wake: true,
+            ..Default::default()
+        };
+        assert_eq!(run(&mut p, Stage::Full), Outcome::WokenEarly);
+        let n = SEQUENCE.len() - 1;
+        let mut want: Vec<Ev> = SEQUENCE[..n].iter().map(|&s| Ev::Run(s)).collect();
+        want.push(Ev::WakeAsked);
+        want.extend(SEQUENCE[..n].iter().rev().map(|&s| Ev::Undo(s)));
+        assert_eq!(p.events, want);
+        // The hardware domain resumes at its entry point, as after a wake.
+        assert_eq!(psci_code(Outcome::WokenEarly), 0);
+    }
+
+    #[test]
+    fn the_wake_is_asked_once_right_before_the_firmware_and_never_in_a_dry_run() {
+        let mut p = Fake::default();
+        assert_eq!(run(&mut p, Stage::Full), Outcome::Resumed);
+        let at = p.events.iter().position(|e| *e == Ev::WakeAsked).unwrap();
+        assert_eq!(p.events[at - 1], Ev::Run(Step::SaveContext));
+        assert_eq!(p.events[at + 1], Ev::Run(Step::Firmware));
+        assert_eq!(p.events.iter().filter(|e| **e == Ev::WakeAsked).count(), 1);
+        for stage in Stage::DRY_RUNS {
+            let mut p = Fake {
+                wake: true,
+                ..Default::default()
+            };
+            assert_eq!(run(&mut p, stage), Outcome::DryRun(stage));
+            assert!(!p.events.contains(&Ev::WakeAsked));
+        }
     }
 
     #[test]
@@ -349,6 +401,7 @@ mod tests {
             );
             let mut want: Vec<Ev> = SEQUENCE[..=fail].iter().map(|&s| Ev::Run(s)).collect();
             want.extend(SEQUENCE[..fail].iter().rev().map(|&s| Ev::Undo(s)));
+            p.events.retain(|e| *e != Ev::WakeAsked);
             assert_eq!(p.events, want, "failing step {fail}");
             assert_eq!(p.reports, 2 * fail + 1);
         }
@@ -372,6 +425,7 @@ mod tests {
     fn a_full_run_calls_the_firmware_last_and_resumes_in_reverse() {
         let mut p = Fake::default();
         assert_eq!(run(&mut p, Stage::Full), Outcome::Resumed);
+        p.events.retain(|e| *e != Ev::WakeAsked);
         assert_eq!(p.events.len(), 2 * SEQUENCE.len());
         assert_eq!(p.events[SEQUENCE.len() - 1], Ev::Run(Step::Firmware));
         assert_eq!(p.events[SEQUENCE.len()], Ev::Undo(Step::Firmware));

@@ -18,8 +18,15 @@ use crate::timer;
 use crate::vclock::{self, DomUs};
 use crate::vpsci::{GuestDomain, HostGate};
 
-/// How long a dry run holds at its stage before unwinding.
-const HOLD_US: u64 = 500_000;
+/// The longest a dry run holds at its stage (`suspend_test_hold_ms=` is
+/// clamped to it).
+const HOLD_MAX_MS: u32 = 60_000;
+
+/// How long a dry run holds at its stage before unwinding, in ms.
+fn hold_ms() -> u32 {
+    // SAFETY: no arguments; reads an integer parameter.
+    unsafe { sys::xsr_helper_dry_run_hold_ms() }.min(HOLD_MAX_MS)
+}
 
 /// The `suspend_test=` level: 0 none ("off"), else 1 + index in
 /// `Stage::DRY_RUNS`. Set at boot or at run time (hypfs).
@@ -259,6 +266,8 @@ struct XenHost {
     awake: i32,
     /// The counter when running domains were frozen, if any were.
     frozen_at: Option<u64>,
+    /// The domain whose wake-up interrupt kept the host from sleeping.
+    woken_by: Option<u16>,
     log: [Option<Entry>; 2 * SEQUENCE.len()],
     logged: usize,
 }
@@ -271,6 +280,7 @@ impl XenHost {
             gic_restore_error: None,
             awake: -1,
             frozen_at: None,
+            woken_by: None,
             log: [None; 2 * SEQUENCE.len()],
             logged: 0,
         }
@@ -364,7 +374,15 @@ impl HostPlatform for XenHost {
 
     fn hold(&mut self, _stage: Stage) {
         // SAFETY: a busy wait on the system counter.
-        unsafe { sys::xsr_helper_udelay(HOLD_US as _) };
+        unsafe { sys::xsr_helper_udelay(u64::from(hold_ms()) * 1000) };
+    }
+
+    fn wake_pending(&mut self) -> bool {
+        // SAFETY: no arguments; walks the domain list under its RCU lock.
+        let id = unsafe { sys::xsr_helper_wake_requested_domain() };
+        // A domain id fits in 16 bits.
+        self.woken_by = u16::try_from(id).ok();
+        self.woken_by.is_some()
     }
 
     fn now(&self) -> u64 {
@@ -459,7 +477,15 @@ pub fn run() {
                 "xen-suspend: host suspend: dry run to '{}' done ({} us, held {} us)",
                 s.name(),
                 ticks_to_us(total, freq),
-                HOLD_US
+                u64::from(hold_ms()) * 1000
+            ),
+        ),
+        Outcome::WokenEarly => c.line(
+            Level::Info,
+            format_args!(
+                "xen-suspend: host suspend: d{}'s wake-up interrupt came before the firmware call: the host stays up, unwound ({} us)",
+                host.woken_by.unwrap_or(u16::MAX),
+                ticks_to_us(total, freq)
             ),
         ),
         Outcome::Failed { step, code } if step == Step::CheckOthersSuspended => c.line(
@@ -481,6 +507,17 @@ pub fn run() {
         ),
     }
 
+    // SAFETY: no arguments; walks the domain list under its RCU lock.
+    let asked = unsafe { sys::xsr_helper_wake_requested_domain() };
+    if asked >= 0 {
+        // Its wake tasklet runs once this one ends.
+        c.line(
+            Level::Info,
+            format_args!(
+                "xen-suspend: host suspend: d{asked} asked to wake during it: it wakes now"
+            ),
+        );
+    }
     resume_hwdom(hostpm::psci_code(out));
     STATE.store(IDLE, Ordering::Release);
 }
