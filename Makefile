@@ -19,7 +19,7 @@ XEN_CARGO_ENV := XSR_XEN_CFLAGS_FILE=$(XEN_TREE)/arch/arm/rust/bindgen-cflags \
 MACHINES ?= virt-gicv3 virt-gicv2 zcu102
 SCENARIOS ?= guest-suspend-baremetal guest-refusals guest-irqs guest-wake guest-suspend-linux gic-selftest host-dry-run
 # What does not depend on the machine: once, on virt-gicv3.
-ONCE_SCENARIOS ?= boot guest-watchdog guest-reset-broken host-refusal
+ONCE_SCENARIOS ?= boot guest-watchdog guest-reset-broken host-refusal guest-fuzz
 TESTGUEST := rust/testguest
 TESTGUEST_TARGET := $(BUILD)/testguest/target
 FIRMWARE := rust/firmware

@@ -2,10 +2,13 @@
 //! which Xen puts in `/chosen/bootargs`): whitespace-separated words.
 //!
 //! - `mode=suspend` (default), `mode=refusals`, `mode=races`,
-//!   `mode=irqs`, `mode=wake` or `mode=watchdog`;
+//!   `mode=irqs`, `mode=wake`, `mode=watchdog` or `mode=fuzz`;
 //! - `cycles=N`, 1..=1000, default 10: the suspend cycles of
 //!   `mode=suspend`, `mode=irqs` and `mode=wake`, the SYSTEM_SUSPEND calls
-//!   made while racing in `mode=races`; unused by `mode=refusals`;
+//!   made while racing in `mode=races`, the seconds `mode=fuzz` runs;
+//!   unused by `mode=refusals`;
+//! - `seed=N` (decimal, at most 9 digits): the seed of `mode=fuzz`
+//!   (default: drawn from the counter, and printed either way);
 //! - `wake=vtimer` (default) or `wake=none`: what `mode=wake` leaves
 //!   enabled when it suspends (its virtual timer, armed to fire, or
 //!   nothing);
@@ -40,6 +43,9 @@ pub enum Mode {
     /// guest lives after `xl resume`, then stops kicking it and must be
     /// killed by it.
     Watchdog,
+    /// Random PSCI calls through HVC and SMC, each answer checked against
+    /// the specification, its own suspends resumed by dom0.
+    Fuzz,
 }
 
 /// What `mode=wake` leaves enabled when it suspends.
@@ -61,6 +67,7 @@ impl Mode {
             Mode::Irqs => "irqs",
             Mode::Wake => "wake",
             Mode::Watchdog => "watchdog",
+            Mode::Fuzz => "fuzz",
         }
     }
 }
@@ -74,8 +81,10 @@ pub struct Config {
     /// `racing=1`: mode=wake with dom0 calling `xl resume` all along, so a
     /// resume may come before the guest's own timer.
     pub racing: bool,
-    /// `mode=`, `cycles=`, `wake=` or `racing=` words whose value was not
-    /// accepted.
+    /// `seed=N`: the seed of mode=fuzz.
+    pub seed: Option<u32>,
+    /// `mode=`, `cycles=`, `wake=`, `racing=` or `seed=` words whose value
+    /// was not accepted.
     pub bad_words: u32,
 }
 
@@ -86,6 +95,7 @@ impl Default for Config {
             cycles: DEFAULT_CYCLES,
             wake: WakeSource::Vtimer,
             racing: false,
+            seed: None,
             bad_words: 0,
         }
     }
@@ -117,6 +127,7 @@ pub fn parse(args: &[u8]) -> Config {
                 b"irqs" => cfg.mode = Mode::Irqs,
                 b"wake" => cfg.mode = Mode::Wake,
                 b"watchdog" => cfg.mode = Mode::Watchdog,
+                b"fuzz" => cfg.mode = Mode::Fuzz,
                 _ => cfg.bad_words += 1,
             }
         } else if let Some(value) = word.strip_prefix(b"wake=") {
@@ -130,6 +141,11 @@ pub fn parse(args: &[u8]) -> Config {
                 b"1" => cfg.racing = true,
                 b"0" => cfg.racing = false,
                 _ => cfg.bad_words += 1,
+            }
+        } else if let Some(value) = word.strip_prefix(b"seed=") {
+            match decimal(value) {
+                Some(n) => cfg.seed = Some(n),
+                None => cfg.bad_words += 1,
             }
         } else if let Some(value) = word.strip_prefix(b"cycles=") {
             match decimal(value) {
@@ -227,6 +243,20 @@ mod tests {
     }
 
     #[test]
+    fn fuzz_seed() {
+        let c = parse(b"mode=fuzz cycles=20 seed=123456789");
+        assert_eq!(
+            (c.mode, c.cycles, c.seed, c.bad_words),
+            (Mode::Fuzz, 20, Some(123_456_789), 0)
+        );
+        assert_eq!(parse(b"mode=fuzz").seed, None);
+        for bad in [&b"seed="[..], b"seed=1234567890", b"seed=0x10", b"seed=-1"] {
+            let c = parse(bad);
+            assert_eq!((c.seed, c.bad_words), (None, 1), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn unknown_words_are_ignored() {
         let c = parse(b"modes=refusals xcycles=5 mode cycles \xff\xfe");
         assert_eq!(c, Config::default());
@@ -245,6 +275,7 @@ mod tests {
             Mode::Irqs,
             Mode::Wake,
             Mode::Watchdog,
+            Mode::Fuzz,
         ] {
             let args = format!("mode={}", mode.name());
             assert_eq!(parse(args.as_bytes()).mode, mode);

@@ -40,6 +40,17 @@
 //!   delivered without being raised again (`pending-survived`), then each
 //!   of the three raised again and delivered (`ptimer-again`,
 //!   `vtimer-again`, `sgi-again`); `RESULT PASS irqs cycles=N`.
+//! - `mode=fuzz` (2 vCPUs, vCPU1 offline at boot): for `cycles=` seconds,
+//!   random PSCI calls through HVC and SMC (testguest::fuzz draws them:
+//!   ids around the PSCI range with random arguments, CPU_ON of itself,
+//!   of vCPU1, whose entry powers it off at once, and of absent vCPUs,
+//!   SYSTEM_SUSPEND at good and bad entries with random context ids), each
+//!   answer checked against what the PSCI specification allows; a suspend
+//!   that happens is resumed by dom0 and checked at the resume entry (its
+//!   context id included). Not drawn: SYSTEM_OFF, SYSTEM_RESET(2), CPU_OFF
+//!   of vCPU0 and CPU_SUSPEND (it waits for an interrupt this mode does not
+//!   set up). `seed=N` replays a run; the seed is printed either way;
+//!   `RESULT PASS fuzz calls=N suspends=S seed=N`.
 //!
 //! Driven by `xl create` with:
 //!

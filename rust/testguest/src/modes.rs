@@ -18,6 +18,7 @@ use core::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use testguest::bootargs::{self, Mode, WakeSource};
 use testguest::fdt;
+use testguest::fuzz;
 
 use crate::boot::{self, EntryState};
 use crate::irq;
@@ -88,6 +89,8 @@ enum Phase {
     WakeNone = 10,
     /// mode=watchdog: the suspend with the watchdog armed.
     Watchdog = 11,
+    /// mode=fuzz: a drawn SYSTEM_SUSPEND at the resume entry.
+    Fuzz = 12,
 }
 
 static PHASE: AtomicU32 = AtomicU32::new(Phase::None as u32);
@@ -205,6 +208,7 @@ const fn mode_code(mode: Mode) -> u32 {
         Mode::Irqs => 3,
         Mode::Wake => 4,
         Mode::Watchdog => 5,
+        Mode::Fuzz => 6,
     }
 }
 
@@ -215,6 +219,7 @@ fn mode() -> Mode {
         3 => Mode::Irqs,
         4 => Mode::Wake,
         5 => Mode::Watchdog,
+        6 => Mode::Fuzz,
         _ => Mode::Suspend,
     }
 }
@@ -243,6 +248,12 @@ fn finish() -> ! {
             Mode::Wake if WAKE_NONE.load(Ordering::Relaxed) => say!("RESULT PASS wake=none"),
             Mode::Wake => say!("RESULT PASS wake cycles={cycles}"),
             Mode::Watchdog => say!("RESULT PASS watchdog"),
+            Mode::Fuzz => say!(
+                "RESULT PASS fuzz calls={} suspends={} seed={}",
+                FUZZ_CALLS.load(Ordering::Relaxed),
+                FUZZ_SUSPENDS.load(Ordering::Relaxed),
+                FUZZ_SEED.load(Ordering::Relaxed)
+            ),
         }
     }
     power_off()
@@ -291,6 +302,7 @@ pub fn boot(dtb: u64) -> ! {
             wake_start(blob, cfg.wake)
         }
         Mode::Watchdog => watchdog_start(),
+        Mode::Fuzz => fuzz_start(cfg.seed),
     }
 }
 
@@ -430,6 +442,7 @@ pub fn resume(e: &EntryState) -> ! {
         p if p == Phase::Wake as u32 => resume_wake(e),
         p if p == Phase::WakeNone as u32 => resume_wake_none(e),
         p if p == Phase::Watchdog as u32 => resume_watchdog(e),
+        p if p == Phase::Fuzz as u32 => resume_fuzz(e),
         p if p == Phase::WakePending as u32 => {
             say!("check pending-at-call FAIL suspended with a wake event pending");
             fail(format_args!("check pending-at-call"));
@@ -1557,4 +1570,184 @@ fn resume_watchdog(e: &EntryState) -> ! {
     say!("watchdog FAIL still alive 60 s after the resume");
     fail(format_args!("watchdog did not fire"));
     finish()
+}
+
+// ------------------------------------------------------------------- fuzz
+
+/// mode=fuzz, vCPU0 only (the only vCPU that prints or suspends; its
+/// memory survives its suspends): the seed, the generator's state, the
+/// deadline (counter), what PSCI_FEATURES said, the counts, and the
+/// context id of the suspend in flight.
+static FUZZ_SEED: AtomicU64 = AtomicU64::new(0);
+static FUZZ_RNG: AtomicU64 = AtomicU64::new(0);
+static FUZZ_DEADLINE: AtomicU64 = AtomicU64::new(0);
+static FUZZ_FEATURES: Global<Option<fuzz::Features>> = Global::new(None);
+static FUZZ_CALLS: AtomicU64 = AtomicU64::new(0);
+static FUZZ_SMC: AtomicU64 = AtomicU64::new(0);
+static FUZZ_SUSPENDS: AtomicU64 = AtomicU64::new(0);
+static FUZZ_CPU_ON: AtomicU64 = AtomicU64::new(0);
+static FUZZ_CONTEXT: AtomicU64 = AtomicU64::new(0);
+
+fn fuzz_start(seed: Option<u32>) -> ! {
+    // At most 9 decimal digits, so that `seed=` replays it.
+    let seed = seed.map_or(boot::counter() % 1_000_000_000, u64::from);
+    let seconds = CYCLES.load(Ordering::Relaxed);
+    FUZZ_SEED.store(seed, Ordering::Relaxed);
+    FUZZ_RNG.store(fuzz::Rng::new(seed).state(), Ordering::Relaxed);
+    say!("fuzz seed={seed} seconds={seconds} (replay with cmdline \"mode=fuzz cycles={seconds} seed={seed}\")");
+    let features = fuzz::Features::from_answers(psci::features);
+    // SAFETY: vCPU0 only, before any other vCPU runs; no reference to it
+    // is alive.
+    unsafe { *FUZZ_FEATURES.get() = Some(features) };
+    VCPU2_ENTRIES.store(0, Ordering::Relaxed);
+    let freq = match boot::counter_frequency() {
+        0 => 62_500_000,
+        f => f,
+    };
+    FUZZ_DEADLINE.store(
+        boot::counter().saturating_add(seconds.saturating_mul(freq)),
+        Ordering::Relaxed,
+    );
+    fuzz_loop()
+}
+
+/// One call through `conduit`.
+fn fuzz_call(conduit: fuzz::Conduit, fid: u32, a: [u64; 3]) -> u64 {
+    match conduit {
+        fuzz::Conduit::Hvc => psci::call(fid, a[0], a[1], a[2]),
+        fuzz::Conduit::Smc => {
+            FUZZ_SMC.fetch_add(1, Ordering::Relaxed);
+            psci::call_smc(fid, a[0], a[1], a[2])
+        }
+    }
+}
+
+fn fuzz_loop() -> ! {
+    // SAFETY: vCPU0 only; written once by fuzz_start.
+    let features = unsafe { *FUZZ_FEATURES.get() };
+    let Some(features) = features else {
+        fail(format_args!("fuzz without PSCI_FEATURES answers"));
+        finish()
+    };
+    let mut rng = fuzz::Rng::new(FUZZ_RNG.load(Ordering::Relaxed));
+    let deadline = FUZZ_DEADLINE.load(Ordering::Relaxed);
+    while boot::counter() < deadline && !FAILED.load(Ordering::Relaxed) {
+        let call = fuzz::draw(&mut rng);
+        let conduit = if rng.below(2) == 0 {
+            fuzz::Conduit::Hvc
+        } else {
+            fuzz::Conduit::Smc
+        };
+        FUZZ_RNG.store(rng.state(), Ordering::Relaxed);
+        let n = FUZZ_CALLS.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut others = fuzz::Others::MaybeOn;
+        let (fid, args) = match call {
+            fuzz::Call::Plain { fid, args } => (fid, args),
+            fuzz::Call::CpuOn {
+                fid,
+                target,
+                entry,
+                context,
+            } => {
+                let smc64 = fid & 0x4000_0000 != 0;
+                let a = entry.address(boot::vcpu2_entry(), smc64);
+                (fid, [target.mpidr(VCPU1), a, context])
+            }
+            fuzz::Call::SystemSuspend {
+                fid,
+                entry,
+                context,
+            } => {
+                let smc64 = fid & 0x4000_0000 != 0;
+                if psci::affinity_info(VCPU1, 0) == psci::AFFINITY_OFF {
+                    others = fuzz::Others::Off;
+                }
+                if fuzz::may_suspend(&call) {
+                    let id = if smc64 {
+                        context
+                    } else {
+                        context & 0xffff_ffff
+                    };
+                    FUZZ_CONTEXT.store(id, Ordering::Relaxed);
+                    set_phase(Phase::Fuzz);
+                    boot::poison_record();
+                }
+                let a = entry.address(boot::resume_entry(), smc64);
+                (fid, [a, context, 0])
+            }
+        };
+        let x0 = fuzz_call(conduit, fid, args);
+        set_phase(Phase::None);
+        if !fuzz::allowed(&call, &features, others, x0) {
+            say!(
+                "fuzz FAIL call {n}: {conduit:?} fid={fid:#x} x1={:#x} x2={:#x} x3={:#x} answered {x0:#x} ({}), vcpu1 {others:?}",
+                args[0],
+                args[1],
+                args[2],
+                x0 as u32 as i32
+            );
+            fail(format_args!(
+                "fuzz call {n} fid={fid:#x} answered {}",
+                x0 as u32 as i32
+            ));
+            break;
+        }
+        if matches!(call, fuzz::Call::CpuOn { .. }) && x0 as u32 as i32 == psci::SUCCESS {
+            FUZZ_CPU_ON.fetch_add(1, Ordering::Relaxed);
+        }
+        if n % 2000 == 0 {
+            say!(
+                "fuzz: {n} calls ({} through SMC), {} suspends, {} CPU_ON of vCPU1",
+                FUZZ_SMC.load(Ordering::Relaxed),
+                FUZZ_SUSPENDS.load(Ordering::Relaxed),
+                FUZZ_CPU_ON.load(Ordering::Relaxed)
+            );
+        }
+    }
+    fuzz_end()
+}
+
+/// vCPU1 off, started exactly as often as CPU_ON succeeded, and it never
+/// came back from its CPU_OFF.
+fn fuzz_end() -> ! {
+    let mut last = 0;
+    if !wait_for(TIMEOUT_SECONDS, || {
+        last = psci::affinity_info(VCPU1, 0);
+        last == psci::AFFINITY_OFF
+    }) {
+        say!("fuzz FAIL vcpu1 still on ({last}) at the end");
+        fail(format_args!("fuzz vcpu1 still on"));
+    }
+    let (entries, ons) = (
+        VCPU2_ENTRIES.load(Ordering::Acquire),
+        FUZZ_CPU_ON.load(Ordering::Relaxed),
+    );
+    if entries != ons {
+        say!("fuzz FAIL vcpu1 started {entries} times, CPU_ON succeeded {ons} times");
+        fail(format_args!("fuzz vcpu1 entries"));
+    }
+    let off_rc = VCPU2_OFF_RC.load(Ordering::Acquire);
+    if off_rc & VCPU2_OFF_RETURNED != 0 {
+        say!("fuzz FAIL vcpu1's CPU_OFF returned {}", value_code(off_rc));
+        fail(format_args!("fuzz vcpu1 cpu_off returned"));
+    }
+    say!(
+        "fuzz done: {} calls ({} through SMC), {} suspends, {ons} CPU_ON of vCPU1, seed={}",
+        FUZZ_CALLS.load(Ordering::Relaxed),
+        FUZZ_SMC.load(Ordering::Relaxed),
+        FUZZ_SUSPENDS.load(Ordering::Relaxed),
+        FUZZ_SEED.load(Ordering::Relaxed)
+    );
+    finish()
+}
+
+/// A drawn SYSTEM_SUSPEND suspended; dom0 resumed the guest.
+fn resume_fuzz(e: &EntryState) -> ! {
+    let k = FUZZ_SUSPENDS.fetch_add(1, Ordering::Relaxed) + 1;
+    let mut c = Checks::new(Prefix::Cycle(k));
+    c.entry_state(e, FUZZ_CONTEXT.load(Ordering::Relaxed));
+    if c.all_ok {
+        say!("fuzz suspend {k} resumed ok");
+    }
+    fuzz_loop()
 }
