@@ -9,7 +9,9 @@
 //!   each `xl resume` it checks that it restarted at its entry point with
 //!   the context id in x0, the MMU and caches off, DAIF all masked, at EL1h,
 //!   with TTBR0/TTBR1/TCR zero, and that its memory (a 64 KB pattern and
-//!   its counters) survived;
+//!   its counters) survived; each suspend is made from a dirty state (MMU
+//!   on, TTBR1_EL1 set, DAIF clear, SP_EL0 selected), so that a reset that
+//!   did not happen shows;
 //! - `mode=refusals` (2 vCPUs, vCPU1 offline at boot): DENIED while vCPU1
 //!   is online (started with CPU_ON), INVALID_ADDRESS for an entry point
 //!   with bit 0 set or outside RAM, then a SMC32 SYSTEM_SUSPEND with garbage

@@ -506,9 +506,9 @@ fn suspend_cycle(k: u64) -> ! {
     SUSPENDING.store(k, Ordering::Relaxed);
     set_phase(Phase::Cycle);
     boot::poison_record();
-    say!("cycle {k} suspend entry={entry:#x} context={context:#x}");
+    say!("cycle {k} suspend entry={entry:#x} context={context:#x} (ttbr1, daif, spsel dirty)");
     say!("waiting for xl resume");
-    let rc = psci::system_suspend(psci::SYSTEM_SUSPEND_64, entry, context);
+    let rc = psci::system_suspend_dirty(psci::SYSTEM_SUSPEND_64, entry, context);
     suspend_returned(k, rc)
 }
 

@@ -122,3 +122,47 @@ pub fn system_suspend(fid: u32, entry: u64, context: u64) -> i32 {
 pub fn system_off() -> i32 {
     code(call(SYSTEM_OFF, 0, 0, 0))
 }
+
+/// TTBR1_EL1 written before a dirty suspend: no walk uses it (TCR_EL1.EPD1
+/// is set), so any value works; the resume entry must find 0.
+pub const DIRTY_TTBR1: u64 = 0x0000_0000_4242_0000;
+
+/// SYSTEM_SUSPEND made from a dirty CPU state, so that the resume entry's
+/// checks can see a reset that did not happen: TTBR1_EL1 nonzero, DAIF all
+/// clear (interrupts unmasked) and the stack pointer SP_EL0 (SPSel 0). PSCI
+/// says the caller's state is not kept: the entry must find TTBR1 0, DAIF
+/// all masked and SPSel 1 (EL1h). Returns only on failure, with SPSel 1
+/// again (TTBR1 and DAIF stay dirty: no walk uses TTBR1, and no interrupt
+/// is enabled in the GIC where this is used).
+pub fn system_suspend_dirty(fid: u32, entry: u64, context: u64) -> i32 {
+    let mut x0 = u64::from(fid);
+    // SAFETY: TTBR1_EL1 is unused (EPD1) and the guest's interrupts are
+    // all disabled in its GIC, so the first two writes change nothing that
+    // runs; SP_EL0 is set to the current stack pointer before SPSel
+    // selects it, so the stack is the same one, and the block itself uses
+    // no stack (nostack); SPSel is 1 again before the block ends. The HVC
+    // is as in call(): a successful suspend does not come back here.
+    unsafe {
+        asm!(
+            "msr ttbr1_el1, {ttbr1}",
+            "isb",
+            "msr daifclr, #0xf",
+            "mov x9, sp",
+            "msr sp_el0, x9",
+            "msr spsel, #0",
+            "hvc #0",
+            "msr spsel, #1",
+            ttbr1 = in(reg) DIRTY_TTBR1,
+            inout("x0") x0,
+            inout("x1") entry => _,
+            inout("x2") context => _,
+            inout("x3") 0u64 => _,
+            out("x4") _, out("x5") _, out("x6") _, out("x7") _,
+            out("x8") _, out("x9") _, out("x10") _, out("x11") _,
+            out("x12") _, out("x13") _, out("x14") _, out("x15") _,
+            out("x16") _, out("x17") _,
+            options(nostack),
+        );
+    }
+    code(x0)
+}
