@@ -81,7 +81,7 @@ demo: xen dom0
 	@bash ci/demo.sh
 
 # The cost of the layer: stock against patched Xen, suspend/resume phases.
-bench: xen dom0
+bench: xen dom0 firmware
 	@bash ci/bench.sh
 
 e2e: xen dom0

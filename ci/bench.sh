@@ -11,7 +11,10 @@
 #    a hypercall loop. The patches must cost nothing there.
 # 2. On the patched Xen: guest SYSTEM_SUSPEND trap to vCPU paused, xl resume
 #    to the guest's first instruction, GIC save and GIC restore, in counter
-#    ticks (host suspend steps come with host suspend).
+#    ticks.
+# 3. A whole real host cycle under the test firmware on virt-gicv3-fw and
+#    virt-gicv2-fw with 4 pCPUs, 5 cycles each (-icount): every step of the
+#    suspend and of the resume as Xen logs it, median and spread.
 # Output: a table on stdout (also build/bench/results.md) and a timeline
 # chart build/bench/timeline.svg.
 set -euo pipefail
@@ -49,6 +52,12 @@ cp "$BUILD/logs/$MACHINE-bench.log" "$OUT/patched.log"
 step "bench: patched Xen on $MACHINE (plain TCG, for the guest's resume counter)"
 QEMU_EXTRA="" XEN_EXTRA_ARGS=xsr_gic_selftest bash "$TOP/ci/e2e.sh" -m "$MACHINE" -s bench
 cp "$BUILD/logs/$MACHINE-bench.log" "$OUT/patched-tcg.log"
+
+for m in virt-gicv3-fw virt-gicv2-fw; do
+	step "bench: real host cycles on $m with 4 pCPUs (-icount)"
+	bash "$TOP/ci/e2e.sh" -m "$m+smp4" -s bench-host
+	cp "$BUILD/logs/$m+smp4-bench-host.log" "$OUT/host-$m.log"
+done
 
 step "bench: results"
 python3 - "$OUT" <<'PY'
@@ -108,28 +117,89 @@ md += ['', f'## Suspend/resume phases on the patched Xen (counter at {khz} kHz; 
        '| phase | samples | ticks | µs |', '|---|---|---|---|']
 for label, n, m, u in phases:
     md.append(f'| {label} | {n} | {m if m is not None else "n/a"} | {"%.1f" % u if u is not None else "n/a"} |')
-md.append('| host suspend steps | - | n/a | not implemented yet (host suspend is a later issue) |')
+# Real host cycles: Xen logs each step with its duration (us) once the
+# console is back; a cycle's lines end with "host suspend: resumed".
+host = {}
+for mach in ('virt-gicv3-fw', 'virt-gicv2-fw'):
+    f = out / f'host-{mach}.log'
+    if not f.exists():
+        continue
+    cycles, cur = [], []
+    for l in load(f.name):
+        m = re.search(r'xen-suspend: host (suspend|resume ) (\S+) +(\d+) us', l)
+        if m:
+            cur.append((m.group(1).strip(), m.group(2), int(m.group(3))))
+        elif 'xen-suspend: host suspend: resumed' in l and cur:
+            cycles.append(cur)
+            cur = []
+    host[mach] = cycles
+def spread(xs):
+    return f'{min(xs)}-{max(xs)}' if xs else 'n/a'
+for mach, cycles in host.items():
+    if not cycles:
+        continue
+    md += ['', f'## A real host cycle on {mach} with 4 pCPUs (QEMU -icount, {len(cycles)} cycles; µs, median and range)', '',
+           '| direction | step | median | range |', '|---|---|---|---|']
+    order = [(d, s) for d, s, _ in cycles[0]]
+    for d, s in order:
+        xs = [u for c in cycles for dd, ss, u in c if (dd, ss) == (d, s)]
+        md.append(f'| {d} | {s} | {statistics.median(xs):.0f} | {spread(xs)} |')
+    down = [sum(u for d, s, u in c if d == 'suspend' and s != 'firmware') for c in cycles]
+    up = [sum(u for d, s, u in c if d == 'resume') for c in cycles]
+    md.append(f'| suspend | all steps before the firmware call | {statistics.median(down):.0f} | {spread(down)} |')
+    md.append(f'| resume | all steps after the firmware returns | {statistics.median(up):.0f} | {spread(up)} |')
 text = '\n'.join(md) + '\n'
 (out / 'results.md').write_text(text)
 print(text)
 
-# Timeline chart: one suspend/resume cycle, phases to scale (µs).
-bars = [(l, u) for l, n, m, u in phases if u is not None]
-if bars:
-    width, left, bh = 900, 330, 28
-    scale = (width - left - 80) / max(u for _, u in bars)
-    h = 70 + bh * len(bars) * 1.5
-    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{int(h)}" font-family="sans-serif" font-size="13">',
+# Timeline: one host cycle (the first of virt-gicv3-fw) and one guest
+# cycle, each step a span at its place in time (µs; the firmware's sleep
+# and the guest's sleep are cut out, marked by a gap).
+def timeline(rows, title):
+    # rows: (label, µs) in order; a None label is a cut.
+    width, left = 1000, 250
+    spans, t = [], 0.0
+    for label, u in rows:
+        spans.append((label, t, u))
+        t += u
+    total = max(t, 1.0)
+    scale = (width - left - 120) / total
+    bh = 18
+    h = 60 + (bh + 8) * len(spans) + 30
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{int(h)}" font-family="sans-serif" font-size="12">',
            '<rect width="100%" height="100%" fill="white"/>',
-           f'<text x="10" y="24" font-size="16" font-weight="bold">Suspend/resume phases, patched Xen 4.20 (QEMU -icount, medians, µs)</text>']
-    y = 50
-    colors = ['#4c78a8', '#f58518', '#54a24b', '#e45756']
-    for i, (label, u) in enumerate(bars):
-        w = max(2, u * scale)
-        svg.append(f'<text x="10" y="{y + 19}">{label}</text>')
-        svg.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bh}" fill="{colors[i % 4]}"/>')
-        svg.append(f'<text x="{left + w + 6:.1f}" y="{y + 19}">{u:.1f} µs</text>')
-        y += bh * 1.5
+           f'<text x="10" y="22" font-size="15" font-weight="bold">{title}</text>']
+    y = 40
+    colors = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2']
+    for i, (label, t0, u) in enumerate(spans):
+        x = left + t0 * scale
+        w = max(1.5, u * scale)
+        svg.append(f'<text x="10" y="{y + 13}">{label}</text>')
+        svg.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bh}" fill="{colors[i % len(colors)]}"/>')
+        svg.append(f'<text x="{x + w + 4:.1f}" y="{y + 13}">{u:.0f} µs</text>')
+        y += bh + 8
+    svg.append(f'<line x1="{left}" y1="{y}" x2="{left + total * scale:.1f}" y2="{y}" stroke="black"/>')
+    svg.append(f'<text x="{left}" y="{y + 16}">0</text>')
+    svg.append(f'<text x="{left + total * scale - 40:.1f}" y="{y + 16}">{total:.0f} µs</text>')
+    svg.append('</svg>')
+    return svg, int(h)
+charts = []
+first = host.get('virt-gicv3-fw') or []
+if first:
+    rows = [(f'{d} {s}', float(u)) for d, s, u in first[0] if s != 'firmware']
+    charts.append(timeline(rows, 'One real host cycle, virt-gicv3-fw, 4 pCPUs (firmware sleep cut out), µs'))
+g = [(l, u) for l, n, m, u in phases if u is not None]
+if g:
+    charts.append(timeline(g, 'One guest cycle, patched Xen (medians; the guest\'s sleep cut out), µs'))
+if charts:
+    total_h = sum(h for _, h in charts)
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="{total_h}">']
+    y = 0
+    for body, h in charts:
+        svg.append(f'<g transform="translate(0,{y})">')
+        svg += body
+        svg.append('</g>')
+        y += h
     svg.append('</svg>')
     (out / 'timeline.svg').write_text('\n'.join(svg) + '\n')
     print(f'chart: {out / "timeline.svg"}')
