@@ -54,7 +54,7 @@ hsf_scenario() {
 	# the firmware woken by the alarm (never by its timeout), Xen's resume,
 	# dom0 resumed at its entry point.
 	SCN_COUNT=(
-		"$cycles=XSR: host cycle [0-9]+: back after [1-9][0-9]*\\.[0-9]+s"
+		"$cycles=XSR: host cycle [0-9]+: back after [1-9][0-9]*(\\.[0-9]+)?s"
 		"$cycles=FW: SYSTEM_SUSPEND: woken by RTC alarm after [0-9]+ ms"
 		"$cycles=xen-suspend: host suspend: resumed"
 		"$cycles=d0v0: resuming at"

@@ -16,7 +16,6 @@ SCN_EXPECT=(
 	'XSR: host cycle 1: lgr suspended with its RTC alarm set'
 	'xen-suspend: host suspend: cpus \(counter'
 	"xen-suspend: host suspend: dry run to 'cpus' done \\([0-9]+ us, held 10000000 us\\)"
-	'd[0-9]+v0: woken from PSCI SYSTEM_SUSPEND by an interrupt'
 	'XSR: host cycle 1: lgr woke by itself: cycle 1: woken by the RTC alarm'
 	'XSR: host cycle 1: the alarm fired inside the window'
 	'XSR: host cycle 3: lgr woke by itself'
