@@ -248,10 +248,11 @@ pub enum Outcome {
 pub fn run(p: &mut impl HostPlatform, stage: Stage) -> Outcome {
     let upto = stage.steps().min(SEQUENCE.len());
     let mut done = 0;
-    let mut failure = None;
+    // How the run ended early, if it did (a failure or a wake).
+    let mut early = None;
     for &step in SEQUENCE.iter().take(upto) {
         if step == Step::Firmware && p.wake_pending() {
-            failure = Some(Outcome::WokenEarly);
+            early = Some(Outcome::WokenEarly);
             break;
         }
         let t0 = p.now();
@@ -261,12 +262,12 @@ pub fn run(p: &mut impl HostPlatform, stage: Stage) -> Outcome {
         match r {
             Ok(()) => done += 1,
             Err(code) => {
-                failure = Some(Outcome::Failed { step, code });
+                early = Some(Outcome::Failed { step, code });
                 break;
             }
         }
     }
-    if failure.is_none() && stage != Stage::Full {
+    if early.is_none() && stage != Stage::Full {
         p.hold(stage);
     }
     for &step in SEQUENCE.iter().take(done).rev() {
@@ -275,7 +276,7 @@ pub fn run(p: &mut impl HostPlatform, stage: Stage) -> Outcome {
         let ticks = p.now().wrapping_sub(t0);
         p.report(step, true, ticks);
     }
-    failure.unwrap_or(if stage == Stage::Full {
+    early.unwrap_or(if stage == Stage::Full {
         Outcome::Resumed
     } else {
         Outcome::DryRun(stage)

@@ -22,6 +22,14 @@ use crate::vpsci::{GuestDomain, HostGate};
 /// clamped to it).
 const HOLD_MAX_MS: u32 = 60_000;
 
+/// A domain an interrupt asked to wake whose wake has not run yet.
+fn wake_requested_domain() -> Option<u16> {
+    // SAFETY: no arguments; walks the domain list under its RCU lock.
+    let id = unsafe { sys::xsr_helper_wake_requested_domain() };
+    // -1 for none; a domain id fits in 16 bits.
+    u16::try_from(id).ok()
+}
+
 /// How long a dry run holds at its stage before unwinding, in ms.
 fn hold_ms() -> u32 {
     // SAFETY: no arguments; reads an integer parameter.
@@ -373,15 +381,13 @@ impl HostPlatform for XenHost {
     }
 
     fn hold(&mut self, _stage: Stage) {
-        // SAFETY: a busy wait on the system counter.
+        // SAFETY: takes a count, no pointer: a busy wait of the hold time
+        // (at most HOLD_MAX_MS) on the system counter.
         unsafe { sys::xsr_helper_udelay(u64::from(hold_ms()) * 1000) };
     }
 
     fn wake_pending(&mut self) -> bool {
-        // SAFETY: no arguments; walks the domain list under its RCU lock.
-        let id = unsafe { sys::xsr_helper_wake_requested_domain() };
-        // A domain id fits in 16 bits.
-        self.woken_by = u16::try_from(id).ok();
+        self.woken_by = wake_requested_domain();
         self.woken_by.is_some()
     }
 
@@ -507,9 +513,7 @@ pub fn run() {
         ),
     }
 
-    // SAFETY: no arguments; walks the domain list under its RCU lock.
-    let asked = unsafe { sys::xsr_helper_wake_requested_domain() };
-    if asked >= 0 {
+    if let Some(asked) = wake_requested_domain() {
         // Its wake tasklet runs once this one ends.
         c.line(
             Level::Info,

@@ -1613,13 +1613,11 @@ fn fuzz_start(seed: Option<u32>) -> ! {
 
 /// One call through `conduit`.
 fn fuzz_call(conduit: fuzz::Conduit, fid: u32, a: [u64; 3]) -> u64 {
-    match conduit {
-        fuzz::Conduit::Hvc => psci::call(fid, a[0], a[1], a[2]),
-        fuzz::Conduit::Smc => {
-            FUZZ_SMC.fetch_add(1, Ordering::Relaxed);
-            psci::call_smc(fid, a[0], a[1], a[2])
-        }
+    let smc = conduit == fuzz::Conduit::Smc;
+    if smc {
+        FUZZ_SMC.fetch_add(1, Ordering::Relaxed);
     }
+    psci::call_via(smc, fid, a[0], a[1], a[2])
 }
 
 fn fuzz_loop() -> ! {

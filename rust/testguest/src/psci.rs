@@ -1,4 +1,4 @@
-//! PSCI calls through the HVC conduit (SMCCC: function id in w0, arguments
+//! PSCI calls through the HVC (or SMC) conduit (SMCCC: function id in w0, arguments
 //! in x1..x3, result in x0; x0..x17 may be clobbered).
 
 use core::arch::asm;
@@ -12,16 +12,8 @@ pub const PSCI_FEATURES: u32 = 0x8400_000A;
 pub const SYSTEM_SUSPEND_32: u32 = 0x8400_000E;
 pub const SYSTEM_SUSPEND_64: u32 = 0xC400_000E;
 
-// The return codes; not all of them are expected anywhere, the table is
-// complete for reference.
-pub const SUCCESS: i32 = 0;
-#[allow(dead_code)]
-pub const NOT_SUPPORTED: i32 = -1;
-#[allow(dead_code)]
-pub const INVALID_PARAMETERS: i32 = -2;
-pub const DENIED: i32 = -3;
-pub const ALREADY_ON: i32 = -4;
-pub const INVALID_ADDRESS: i32 = -9;
+// The return codes, as the library (testguest::fuzz) defines them.
+pub use testguest::fuzz::code::{ALREADY_ON, DENIED, INVALID_ADDRESS, SUCCESS};
 
 /// AFFINITY_INFO: the target is on / off / on, pending.
 pub const AFFINITY_ON: i32 = 0;
@@ -31,42 +23,30 @@ pub const AFFINITY_ON_PENDING: i32 = 2;
 /// Raw call: `fid` in x0, `a1..a3` in x1..x3; returns x0 as the caller sees
 /// it when (if) the call returns.
 pub fn call(fid: u32, a1: u64, a2: u64, a3: u64) -> u64 {
+    call_via(false, fid, a1, a2, a3)
+}
+
+/// Raw call through the SMC conduit when `smc` (Xen traps a guest's SMC
+/// and handles PSCI there as through HVC), else through HVC: as [`call`].
+pub fn call_via(smc: bool, fid: u32, a1: u64, a2: u64, a3: u64) -> u64 {
     let mut x0 = u64::from(fid);
-    // SAFETY: HVC #0 traps to Xen, which implements the PSCI calls of this
-    // module and touches no guest memory for them; all registers the SMCCC
-    // lets the callee change are declared clobbered. A successful
+    // SAFETY: HVC #0, or SMC #0 from EL1 (HCR_EL2.TSC), traps to Xen, which
+    // implements the PSCI calls of this module, answers NOT_SUPPORTED to
+    // other ids and touches no guest memory for them; all registers the
+    // SMCCC lets the callee change are declared clobbered (the conduit
+    // flag is an input, so it never shares one of them). A successful
     // SYSTEM_SUSPEND or CPU_OFF does not come back here at all: execution
     // resumes at an entry point of boot.rs on a fresh stack, so the state
     // of this frame no longer matters.
     unsafe {
         asm!(
+            "cbnz {smc}, 1f",
             "hvc #0",
-            inout("x0") x0,
-            inout("x1") a1 => _,
-            inout("x2") a2 => _,
-            inout("x3") a3 => _,
-            out("x4") _, out("x5") _, out("x6") _, out("x7") _,
-            out("x8") _, out("x9") _, out("x10") _, out("x11") _,
-            out("x12") _, out("x13") _, out("x14") _, out("x15") _,
-            out("x16") _, out("x17") _,
-            options(nostack),
-        );
-    }
-    x0
-}
-
-/// Raw call through the SMC conduit (Xen traps a guest's SMC and handles
-/// PSCI there as through HVC): as [`call`].
-pub fn call_smc(fid: u32, a1: u64, a2: u64, a3: u64) -> u64 {
-    let mut x0 = u64::from(fid);
-    // SAFETY: as in call(): SMC #0 from EL1 traps to Xen (HCR_EL2.TSC),
-    // which answers the PSCI ids and returns NOT_SUPPORTED for others,
-    // touching no guest memory; every register the SMCCC lets the callee
-    // change is declared clobbered; a call that suspends or powers off does
-    // not come back here.
-    unsafe {
-        asm!(
+            "b 2f",
+            "1:",
             "smc #0",
+            "2:",
+            smc = in(reg) u64::from(smc),
             inout("x0") x0,
             inout("x1") a1 => _,
             inout("x2") a2 => _,
