@@ -21,6 +21,7 @@ SCN_EXPECT=(
 	'XSR: host cycle 1: back'
 	'XSR: host cycle 1: lg runs on'
 	'XSR: host cycle 10: lg runs on'
+	'XSR: host freeze: after cycle 1 and after cycle 10: free pages [0-9]+ before, [0-9]+ after: none lost'
 	'XSR: scenario host-freeze PASS'
 	'XSR: powering off'
 )
