@@ -26,13 +26,15 @@ FIRMWARE := rust/firmware
 FIRMWARE_TARGET := $(BUILD)/firmware/target
 # The real host suspend, under the project's EL3 test firmware.
 FW_MACHINES ?= virt-gicv3-fw virt-gicv2-fw
-FW_SCENARIOS ?= boot host-suspend-firmware host-suspend-scrambled host-suspend-nogic host-freeze host-wake-guest host-wake-window
+FW_SCENARIOS ?= boot host-suspend-firmware host-suspend-scrambled host-suspend-nogic host-freeze host-wake-guest host-wake-window host-refusal
 # The debug hypervisor (CONFIG_DEBUG=y): on GICv3 with 4 CPUs, on GICv2, and
 # on one CPU.
 DEBUG_SCENARIOS ?= guest-suspend-baremetal gic-selftest host-dry-run
+# The production hypervisor (no test aids, `make xen-prod`): what a user runs.
+PROD_SCENARIOS ?= boot guest-suspend-baremetal guest-refusals guest-suspend-linux guest-wake
 
-.PHONY: all demo test bench setup xen-src xen xen-debug dom0 firmware e2e fmt-check clippy host-test negative \
-	header header-check lib-check fetch-check patch-check patch-tree patches clean distclean
+.PHONY: all demo test bench setup xen-src xen xen-debug xen-prod xen-plain dom0 firmware e2e fmt-check clippy host-test negative \
+	header header-check lib-check fetch-check patch-check shell-check patch-tree patches clean distclean
 
 all: xen dom0
 
@@ -42,33 +44,36 @@ setup:
 xen-src: setup
 	@bash ci/fetch-xen.sh
 
-# defconfig keeps CONFIG_RUST_SUSPEND at its default (y); the build fails if
-# it is not set, so a configuration without the layer cannot pass for one.
+# The hypervisor the suite boots: defconfig (with XSR_SRC given, so
+# CONFIG_RUST_SUSPEND defaults to y) plus CONFIG_XSR_TEST_AIDS=y (the GIC
+# self-test and the test-only options some scenarios use). ci/build-xen.sh
+# stops when the configuration lacks what is asked, so that one
+# configuration cannot pass for another.
 xen: xen-src
-	@printf '\n==> xen: configure and build (arm64, with the Rust layer)\n'
-	@test -f $(XEN_TREE)/.config || $(XEN_MAKE) defconfig >/dev/null
-	@grep -qx 'CONFIG_RUST_SUSPEND=y' $(XEN_TREE)/.config || \
-		{ echo "ERROR: $(XEN_TREE)/.config lacks CONFIG_RUST_SUSPEND=y" >&2; exit 1; }
-	@$(XEN_MAKE) -j$$(nproc) >$(BUILD)/xen-build.log 2>&1 || \
-		{ tail -n 40 $(BUILD)/xen-build.log; echo "ERROR: Xen build failed (log: build/xen-build.log)" >&2; exit 1; }
-	@echo "    built $(XEN_TREE)/xen ($$(stat -c %s $(XEN_TREE)/xen) bytes)"
+	@printf '\n==> xen: configure and build (arm64, with the Rust layer and its test aids)\n'
+	@bash ci/build-xen.sh xen $(BUILD)/xen --set CONFIG_XSR_TEST_AIDS=y --want CONFIG_RUST_SUSPEND=y
+
+# The production hypervisor: defconfig with the layer and nothing else (no
+# test aids), in its own tree: build/xen-prod/xen, for `make demo` and the
+# +prod machine variants.
+XEN_PROD_TREE := $(BUILD)/xen-prod/xen
+xen-prod: xen-src
+	@printf '\n==> xen-prod: configure and build the production hypervisor (defconfig, no test aids)\n'
+	@bash ci/build-xen.sh xen-prod $(BUILD)/xen-prod --want CONFIG_RUST_SUSPEND=y --unwanted '^CONFIG_XSR_TEST_AIDS=y'
+
+# The patched tree configured by a plain `make defconfig`, without XSR_SRC:
+# CONFIG_RUST_SUSPEND defaults to n and the series must build as plain Xen.
+xen-plain: xen-src
+	@printf '\n==> xen-plain: the patched tree without XSR_SRC builds as plain Xen\n'
+	@bash ci/build-xen.sh xen-plain $(BUILD)/xen-plain --no-layer --want '# CONFIG_RUST_SUSPEND is not set'
 
 # The same hypervisor built with CONFIG_DEBUG=y (assertions, lock checks) in
-# its own tree: build/xen-debug/xen, for the +debug machine variants.
-XEN_DEBUG_TREE := $(BUILD)/xen-debug/xen
-XEN_DEBUG_MAKE := $(MAKE) -C $(XEN_DEBUG_TREE) XEN_TARGET_ARCH=arm64 \
-	CROSS_COMPILE=aarch64-linux-gnu- XSR_SRC=$(TOP)
+# its own tree, with the test aids: build/xen-debug/xen, for the +debug
+# machine variants.
 xen-debug: xen-src
-	@bash ci/fetch-xen.sh --tree $(BUILD)/xen-debug >/dev/null
 	@printf '\n==> xen-debug: configure and build with CONFIG_DEBUG=y\n'
-	@test -f $(XEN_DEBUG_TREE)/.config || { $(XEN_DEBUG_MAKE) defconfig >/dev/null && \
-		echo 'CONFIG_DEBUG=y' >>$(XEN_DEBUG_TREE)/.config && \
-		$(XEN_DEBUG_MAKE) olddefconfig >/dev/null; }
-	@grep -qx 'CONFIG_DEBUG=y' $(XEN_DEBUG_TREE)/.config && grep -qx 'CONFIG_DEBUG_LOCKS=y' $(XEN_DEBUG_TREE)/.config || \
-		{ echo "ERROR: $(XEN_DEBUG_TREE)/.config lacks CONFIG_DEBUG=y or CONFIG_DEBUG_LOCKS=y" >&2; exit 1; }
-	@$(XEN_DEBUG_MAKE) -j$$(nproc) >$(BUILD)/xen-debug-build.log 2>&1 || \
-		{ tail -n 40 $(BUILD)/xen-debug-build.log; echo "ERROR: Xen debug build failed (log: build/xen-debug-build.log)" >&2; exit 1; }
-	@echo "    built $(XEN_DEBUG_TREE)/xen ($$(stat -c %s $(XEN_DEBUG_TREE)/xen) bytes)"
+	@bash ci/build-xen.sh xen-debug $(BUILD)/xen-debug --set CONFIG_DEBUG=y --set CONFIG_XSR_TEST_AIDS=y \
+		--want CONFIG_DEBUG_LOCKS=y --want CONFIG_RUST_SUSPEND=y
 
 dom0: xen-src
 	@bash ci/dom0.sh
@@ -77,23 +82,23 @@ dom0: xen-src
 firmware: setup
 	@bash ci/firmware.sh
 
-demo: xen dom0
-	@bash ci/demo.sh
+demo: xen-prod dom0
+	@XEN_IMAGE=$(XEN_PROD_TREE)/xen bash ci/demo.sh
 
 # The cost of the layer: stock against patched Xen, suspend/resume phases.
-bench: xen dom0 firmware
+bench: xen xen-prod dom0 firmware
 	@bash ci/bench.sh
 
 e2e: xen dom0
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
 
 fmt-check:
-	@printf '\n==> cargo fmt --check (library, test guest, test firmware)\n'
+	@printf '\n==> cargo fmt --check (the workspace: library, vocabulary, test guest, test firmware)\n'
 	@cargo fmt --all -- --check
-	@cd $(TESTGUEST) && cargo fmt --all -- --check
-	@cd $(FIRMWARE) && cargo fmt --all -- --check
 
 host-test:
+	@printf '\n==> cargo test: the shared vocabulary (PSCI, GIC registers; host)\n'
+	@cargo test --quiet -p xsr-arch 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
 	@printf '\n==> cargo test: the test guest'"'"'s parsers (host)\n'
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
 	@printf '\n==> cargo test: the test firmware'"'"'s PSCI and suspend logic (host)\n'
@@ -114,20 +119,29 @@ header-check:
 clippy: xen
 	@printf '\n==> cargo clippy -D warnings (host and %s)\n' $(RUST_TARGET)
 	@cargo clippy --quiet --all-targets -- -D warnings
+	@cargo clippy --quiet --all-targets -p xsr-arch -- -D warnings
 	@$(XEN_CARGO_ENV) cargo clippy --quiet --release --lib --target $(RUST_TARGET) \
 		--target-dir $(XEN_TREE)/arch/arm/rust/target -- -D warnings
+	@$(XEN_CARGO_ENV) cargo clippy --quiet --release --lib --target $(RUST_TARGET) --features test-aids \
+		--target-dir $(XEN_TREE)/arch/arm/rust/target -- -D warnings
+	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --all-targets -- -D warnings
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --release \
 		--target $(RUST_TARGET) -- -D warnings
 	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo clippy --quiet --all-targets -- -D warnings
 	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo clippy --quiet --release \
 		--target $(RUST_TARGET) -- -D warnings
 
-lib-check: xen
+lib-check: xen xen-prod
 	@bash ci/check-lib.sh --selftest
 	@bash ci/check-lib.sh $(XEN_TREE)
+	@bash ci/check-lib.sh $(XEN_PROD_TREE) --production
 
 patch-check: setup
 	@bash ci/check-patches.sh
+
+# ShellCheck on every shell script (ci/, dom0's and the domU's).
+shell-check: setup
+	@bash ci/check-shell.sh
 
 # ci/fetch-xen.sh against a local Debian mirror: the pin, its fallback, refusals.
 fetch-check: setup
@@ -137,7 +151,10 @@ fetch-check: setup
 negative: setup
 	@bash ci/check-negative.sh
 
-test: setup fmt-check host-test header-check fetch-check patch-check negative xen xen-debug clippy lib-check dom0 firmware
+test: setup fmt-check shell-check host-test header-check fetch-check patch-check negative xen xen-debug xen-prod xen-plain clippy lib-check dom0 firmware
+	@printf '\n==> end-to-end, the production hypervisor (no test aids): %s\n' "$(PROD_SCENARIOS)"
+	@bash ci/e2e.sh -m virt-gicv3+prod -m zcu102+prod $(foreach s,$(PROD_SCENARIOS),-s $(s))
+	@bash ci/e2e.sh -m virt-gicv3-fw+prod -s host-suspend-firmware
 	@printf '\n==> end-to-end: %s on %s\n' "$(SCENARIOS)" "$(MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
 	@printf '\n==> end-to-end: %s, races and soak on virt-gicv3\n' "$(ONCE_SCENARIOS)"

@@ -46,11 +46,19 @@ fn header(manifest: &Path, out: &Path) {
         no_includes: true,
         sys_includes: vec!["xen/types.h".into()],
         documentation: true,
+        // Xen's coding style: C comments (/** ... */, as in Xen's public
+        // headers), 4-space indent.
+        documentation_style: cbindgen::DocumentationStyle::Doxy,
+        tab_width: 4,
         cpp_compat: false,
         style: cbindgen::Style::Tag,
         ..Default::default()
     };
     config.export.prefix = None;
+    // The self-test's entry points exist only in builds with test aids.
+    config
+        .defines
+        .insert("feature = test-aids".into(), "CONFIG_XSR_TEST_AIDS".into());
     config.function.must_use = None;
     // Xen's own structures are opaque to the library: the header names them
     // and forward-declares them, so it can be included anywhere.

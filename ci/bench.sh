@@ -6,13 +6,17 @@
 # misses the guests' console output; whole-workload figures still vary by
 # some 10-25 % between runs, since timing decides how work interleaves).
 #
-# 1. Stock Xen 4.20 (the same pinned tarball, no patches) and the patched
-#    Xen run the same dom0 work: boot to ready, a domU create/destroy loop,
-#    a hypercall loop. The patches must cost nothing there.
-# 2. On the patched Xen: guest SYSTEM_SUSPEND trap to vCPU paused, xl resume
-#    to the guest's first instruction, GIC save and GIC restore, in counter
-#    ticks.
-# 3. A whole real host cycle under the test firmware on virt-gicv3-fw and
+# 1. Stock Xen 4.20 (the same pinned tarball, no patches) and the
+#    production build (make xen-prod) run the same dom0 work, in
+#    BENCH_PAIRS (3) alternating pairs: boot to ready, a domU
+#    create/destroy loop, a hypercall loop. The patches must cost nothing
+#    there; the run-to-run spread says how small a cost could be seen.
+# 2. On the patched Xen (with test aids): guest SYSTEM_SUSPEND trap to vCPU
+#    paused, xl resume to the guest's first instruction, GIC save and GIC
+#    restore, in counter ticks; `xl resume` and `xl list` as a user times
+#    them (dom0's clock around the process).
+# 3. The image size: stock, production, with test aids.
+# 4. A whole real host cycle under the test firmware on virt-gicv3-fw and
 #    virt-gicv2-fw with 4 pCPUs, 5 cycles each (-icount): every step of the
 #    suspend and of the resume as Xen logs it, median and spread.
 # Output: a table on stdout (also build/bench/results.md) and a timeline
@@ -39,10 +43,20 @@ fi
 info "stock: $STOCK/xen/xen"
 
 export QEMU_EXTRA="-icount shift=0"
-step "bench: stock Xen on $MACHINE (-icount)"
-bash "$TOP/ci/e2e.sh" -m "$MACHINE" -s bench --xen "$STOCK/xen/xen"
-cp "$BUILD/logs/$MACHINE-bench.log" "$OUT/stock.log"
-step "bench: patched Xen on $MACHINE (-icount)"
+# Stock against the production build (what a user runs), in alternating
+# pairs so that drift of the machine hits both alike; the spread between
+# runs of the same image bounds what the comparison can show.
+PAIRS=${BENCH_PAIRS:-3}
+rm -f "$OUT"/stock-*.log "$OUT"/prod-*.log
+for i in $(seq 1 "$PAIRS"); do
+	step "bench: pair $i of $PAIRS on $MACHINE (-icount): stock Xen"
+	bash "$TOP/ci/e2e.sh" -m "$MACHINE" -s bench --xen "$STOCK/xen/xen"
+	cp "$BUILD/logs/$MACHINE-bench.log" "$OUT/stock-$i.log"
+	step "bench: pair $i of $PAIRS on $MACHINE (-icount): production Xen (make xen-prod)"
+	bash "$TOP/ci/e2e.sh" -m "$MACHINE" -s bench --xen "$BUILD/xen-prod/xen/xen"
+	cp "$BUILD/logs/$MACHINE-bench.log" "$OUT/prod-$i.log"
+done
+step "bench: patched Xen with test aids on $MACHINE (-icount): the phases"
 XEN_EXTRA_ARGS=xsr_gic_selftest bash "$TOP/ci/e2e.sh" -m "$MACHINE" -s bench
 cp "$BUILD/logs/$MACHINE-bench.log" "$OUT/patched.log"
 # The guest's console (its counter at the resume entry) does not get through
@@ -65,7 +79,8 @@ import re, statistics, sys, pathlib
 out = pathlib.Path(sys.argv[1])
 def load(name):
     return [l.rstrip('\r') for l in (out / name).read_text(errors='replace').splitlines()]
-stock, patched, tcg = load('stock.log'), load('patched.log'), load('patched-tcg.log')
+patched, tcg = load('patched.log'), load('patched-tcg.log')
+pairs = sorted(int(p.stem.split('-')[1]) for p in out.glob('stock-*.log'))
 
 def bench(lines):
     d = {}
@@ -74,7 +89,11 @@ def bench(lines):
         if m:
             d[m.group(1)] = float(m.group(2))
     return d
-bs, bp = bench(stock), bench(patched)
+runs = {'stock': [bench(load(f'stock-{i}.log')) for i in pairs],
+        'prod': [bench(load(f'prod-{i}.log')) for i in pairs if (out / f'prod-{i}.log').exists()]}
+def samples(lines, key):
+    return [float(m.group(1)) for l in lines if (m := re.match(rf'XSR: bench: {key} (\S+)$', l))]
+xl_resume, xl_list = samples(patched, 'xl-resume-ns'), samples(patched, 'xl-list-ns')
 khz = next((int(m.group(1)) for l in patched if (m := re.search(r'Freq: (\d+) KHz', l))), 62500)
 us = lambda ticks: ticks * 1000.0 / khz
 
@@ -92,11 +111,16 @@ gic = [(int(m.group(1)), int(m.group(2))) for l in patched if (m := re.search(r'
 
 rows = []
 def cmp(label, key, scale, unit):
-    a, b = bs.get(key), bp.get(key)
-    if a is None or b is None:
-        rows.append((label, 'n/a', 'n/a', ''))
+    a = [r[key] for r in runs['stock'] if key in r]
+    b = [r[key] for r in runs['prod'] if key in r]
+    if not a or not b:
+        rows.append((label, 'n/a', 'n/a', '', ''))
         return
-    rows.append((label, f'{a*scale:.2f} {unit}', f'{b*scale:.2f} {unit}', f'{(b-a)/a*100:+.1f} %' if a else ''))
+    ma, mb = statistics.median(a), statistics.median(b)
+    # Run-to-run spread of each image, relative to its median.
+    sp = max((max(a) - min(a)) / ma, (max(b) - min(b)) / mb) * 100 if ma and mb else 0
+    fmt = lambda xs, m: f'{m*scale:.2f} {unit} ({min(xs)*scale:.2f}-{max(xs)*scale:.2f})'
+    rows.append((label, fmt(a, ma), fmt(b, mb), f'{(mb-ma)/ma*100:+.1f} %' if ma else '', f'{sp:.1f} %'))
 cmp('dom0 boot to ready (virtual time)', 'dom0-ready-uptime-s', 1, 's')
 cmp('domU create + destroy (mean of 5)', 'domu-create-destroy-ns', 1e-6, 'ms')
 cmp('xen_version hypercall (mean of 20000)', 'hypercall-ns', 1, 'ns')
@@ -110,13 +134,22 @@ phase('xl resume (arch_domain_resume) to first guest instruction (plain TCG)', l
 phase('GIC save', [g[0] for g in gic])
 phase('GIC restore', [g[1] for g in gic])
 
-md = ['## Stock Xen 4.20 against patched Xen (same work, QEMU -icount)', '',
-      '| work | stock | patched | patched vs stock |', '|---|---|---|---|']
-md += [f'| {a} | {b} | {c} | {d} |' for a, b, c, d in rows]
+md = [f'## Stock Xen 4.20 against the production build (same work, QEMU -icount, {len(pairs)} alternating pairs; median (range))', '',
+      '| work | stock | production | difference of medians | run-to-run spread |', '|---|---|---|---|---|']
+md += [f'| {a} | {b} | {c} | {d} | {e} |' for a, b, c, d, e in rows]
+md += ['', 'A difference smaller than the run-to-run spread is no measured cost: '
+       'QEMU decides how the work interleaves, which moves a run by that much.']
 md += ['', f'## Suspend/resume phases on the patched Xen (counter at {khz} kHz; medians)', '',
        '| phase | samples | ticks | µs |', '|---|---|---|---|']
 for label, n, m, u in phases:
     md.append(f'| {label} | {n} | {m if m is not None else "n/a"} | {"%.1f" % u if u is not None else "n/a"} |')
+md += ['', '## `xl resume` as a user times it (dom0 clock around the xl process, QEMU -icount, patched Xen)', '',
+       '| command | samples | median | range |', '|---|---|---|---|']
+for label, xs in (('xl resume (guest suspended through PSCI)', xl_resume), ('xl list (for scale: starting xl)', xl_list)):
+    if xs:
+        md.append(f'| {label} | {len(xs)} | {statistics.median(xs) / 1e6:.1f} ms | {min(xs) / 1e6:.1f}-{max(xs) / 1e6:.1f} ms |')
+    else:
+        md.append(f'| {label} | 0 | n/a | n/a |')
 # Real host cycles: Xen logs each step with its duration (us) once the
 # console is back; a cycle's lines end with "host suspend: resumed".
 host = {}
@@ -204,3 +237,22 @@ if charts:
     (out / 'timeline.svg').write_text('\n'.join(svg) + '\n')
     print(f'chart: {out / "timeline.svg"}')
 PY
+
+step "bench: what the layer adds to the hypervisor image (bytes)"
+# Stock, the production build (make xen-prod: defconfig, no test aids) and
+# the suite's build (test aids on), all from the same source and defconfig.
+sizes() { "${CROSS_COMPILE}size" -A "$1" | awk '$1 == ".text" { t = $2 } $1 == ".rodata" { r = $2 } END { print t, r }'; }
+read -r st sr < <(sizes "$STOCK/xen/xen-syms")
+{
+	echo
+	echo "## Image size against stock Xen 4.20 (xen-syms, bytes)"
+	echo
+	echo "| build | .text | .rodata | added .text+.rodata |"
+	echo "|---|---|---|---|"
+	echo "| stock | $st | $sr | 0 |"
+	for b in "production (make xen-prod):$BUILD/xen-prod/xen/xen-syms" "with test aids (make xen):$BUILD/xen/xen/xen-syms"; do
+		read -r t r < <(sizes "${b#*:}")
+		echo "| ${b%%:*} | $t | $r | $((t + r - st - sr)) |"
+	done
+} | tee -a "$OUT/results.md"
+info "the Rust library's part, per module: make lib-check"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks on the Rust static library as Xen links it.
 #
-#   ci/check-lib.sh XEN_TREE     check the library as XEN_TREE (xen/) links it
+#   ci/check-lib.sh XEN_TREE [--production]
+#                                check the library as XEN_TREE (xen/) links it
 #   ci/check-lib.sh --selftest   prove each check fails on a bad archive
 #
 # The archive holds the library's own object and all of Rust's
@@ -10,7 +11,10 @@
 # 1. no FP/SIMD instruction or register (Xen runs with -mgeneral-regs-only and
 #    does not save the guest's FP state around its own code);
 # 2. no undefined symbol outside ci/xen-symbols.allow;
-# 3. the code size is printed;
+# 3. the code size is printed, per module; no core::fmt machinery (messages
+#    are built by rust/src/line.rs); with --production (a tree without
+#    CONFIG_XSR_TEST_AIDS): no test aid linked, and .text+.rodata at most
+#    ci/size.max bytes;
 # 4. panic call sites: their number is printed and may not exceed
 #    ci/panic-sites.max, and none may be reachable from the functions a guest
 #    can trigger (vPSCI, resume, the host suspend the hardware domain
@@ -20,6 +24,7 @@ set -euo pipefail
 OBJDUMP=${CROSS_COMPILE}objdump
 READELF=${CROSS_COMPILE}readelf
 SIZE=${CROSS_COMPILE}size
+PRODUCTION=${PRODUCTION:-0}
 
 # fp_simd_lines LIB: disassembly lines that use an FP/SIMD register.
 fp_simd_lines() {
@@ -37,6 +42,72 @@ undefined_symbols() {
 # Functions a guest reaches through a trap or the toolstack through a
 # hypercall: no panic may be reachable from them.
 GUEST_ENTRIES="xsr_vpsci_system_suspend xsr_vpsci_features xsr_vpsci_cpu_on_entry arch_domain_resume xsr_vgic_wake arch_hwdom_suspending xsr_host_suspend_run xsr_pl011_suspend xsr_pl011_resume xsr_cadence_suspend xsr_cadence_resume"
+
+# module_sizes OBJECTS...: bytes of .text and .rodata per module of the
+# library ("xen_suspend::xen::gic", "core::..."), largest first, then what
+# no symbol names (string literals, jump tables) and the total. With LTO most
+# code is inlined into the C entry points: they are grouped by what they
+# serve (guest, host, GIC, UART).
+module_sizes() {
+	local total
+	total=$(text_rodata "$@")
+	"${CROSS_COMPILE}nm" -S -C --defined-only "$@" 2>/dev/null | awk -v total="$total" '
+	NF >= 4 && $3 ~ /^[tTrR]$/ {
+		size = 0; hex = tolower($2)
+		for (i = 1; i <= length(hex); i++) size = size * 16 + index("0123456789abcdef", substr(hex, i, 1)) - 1
+		name = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", name)
+		mod = ""
+		if (match(name, /xen_suspend(::[a-z_][a-z0-9_]*)+/)) {
+			mod = substr(name, RSTART, RLENGTH)
+			# A lower-case last part is a function, not a module.
+			if (substr(name, RSTART + RLENGTH, 2) != "::" && substr(name, RSTART + RLENGTH, 1) != "<") sub(/::[a-z_][a-z0-9_]*$/, "", mod)
+		} else if (match(name, /(core|compiler_builtins)::[a-z_][a-z0-9_]*/)) {
+			mod = substr(name, RSTART, RLENGTH)
+		} else if (name ~ /^OUTLINED_FUNCTION_[0-9]+$/) {
+			mod = "outlined sequences (shared by all)"
+		} else if (name ~ /^(xsr_vpsci_|xsr_vgic_wake$|arch_domain_resume$)/) {
+			mod = "entry points: guest suspend, resume, wake"
+		} else if (name ~ /^(xsr_host_|arch_hwdom_suspending$)/) {
+			mod = "entry points: host suspend"
+		} else if (name ~ /^xsr_gic/) {
+			mod = "entry points: GIC"
+		} else if (name ~ /^(xsr_pl011_|xsr_cadence_)/) {
+			mod = "entry points: console UART"
+		} else if (name ~ /^[A-Za-z_][A-Za-z0-9_]*$/) {
+			mod = "entry points: other"
+		} else {
+			mod = "other symbols"
+		}
+		bytes[mod] += size; named += size
+	}
+	END {
+		for (m in bytes) printf "%8d  %s\n", bytes[m], m
+		printf "%8d  %s\n", total - named, "~unnamed (strings, tables)"
+	}' | sort -k1,1nr
+	printf '%8d  %s\n' "$total" "total .text+.rodata"
+}
+
+# text_rodata OBJECTS...: bytes of their .text* and .rodata* sections (what
+# the hypervisor keeps; Xen's linker script discards .eh_frame).
+text_rodata() {
+	"$SIZE" -A "$@" 2>/dev/null | awk '$1 ~ /^\.(text|rodata)/ { t += $2 } END { print t + 0 }'
+}
+
+# fmt_symbols OBJECTS...: names of core::fmt machinery defined in them.
+fmt_symbols() {
+	"${CROSS_COMPILE}nm" -C --defined-only "$@" 2>/dev/null |
+		grep -E 'core::fmt::|core::str::converts::from_utf8|core::panicking::panic_fmt' | sed 's/^[^ ]* [^ ]* //' | sort -u || true
+}
+
+# test_aid_symbols OBJECTS...: entry points that only builds with test aids have.
+test_aid_symbols() {
+	"${CROSS_COMPILE}nm" --defined-only "$@" 2>/dev/null | awk '$3 ~ /^xsr_gic_selftest/ { print $3 }' | sort -u
+}
+
+# size_ceiling: the number in ci/size.max.
+size_ceiling() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/ci/size.max" 2>/dev/null | head -n 1
+}
 
 # panic_report OBJECTS...: prints "sites N" (call sites of panic functions),
 # then "reachable ENTRY -> ... -> PANIC" for each guest entry that can reach
@@ -108,43 +179,59 @@ linked_members() {
 	ls "$out/members"/*.o >/dev/null 2>&1 || die "the link pulls no member of $lib"
 }
 
+# none_or_fail LIST WHAT OK: "OK" when LIST is empty; else "FAIL: WHAT:"
+# and the first 20 lines of LIST, and a failure status.
+none_or_fail() {
+	if [ -n "$1" ]; then
+		echo "FAIL: $2:"
+		head -n 20 <<<"$1" | sed 's/^/    /'
+		return 1
+	fi
+	info "$3"
+}
+
 # check OBJECTS...: the checks on the given objects (an archive works too).
 check() {
 	local bad=0
 	local fp
 	fp=$(for o in "$@"; do fp_simd_lines "$o"; done)
-	if [ -n "$fp" ]; then
-		echo "FAIL: FP/SIMD instructions in the Rust objects:"
-		head -n 20 <<<"$fp" | sed 's/^/    /'
-		bad=1
-	else
-		info "no FP/SIMD instructions"
-	fi
+	none_or_fail "$fp" "FP/SIMD instructions in the Rust objects" "no FP/SIMD instructions" || bad=1
 	local extra
 	extra=$(comm -23 <(unresolved_symbols "$@") <(allowed_symbols))
-	if [ -n "$extra" ]; then
-		echo "FAIL: undefined symbols not in ci/xen-symbols.allow:"
-		sed 's/^/    /' <<<"$extra"
-		bad=1
-	else
-		info "undefined symbols: $(unresolved_symbols "$@" | tr '\n' ' ')(all allowed)"
-	fi
+	none_or_fail "$extra" "undefined symbols not in ci/xen-symbols.allow" \
+		"undefined symbols: $(unresolved_symbols "$@" | tr '\n' ' ')(all allowed)" || bad=1
 	local text
-	text=$("$SIZE" -t "$@" | awk '$6 == "(TOTALS)" { printf "text+rodata %d, data %d, bss %d bytes", $1, $2, $3 }')
-	info "code size linked into Xen: $text ($# objects)"
+	text=$("$SIZE" -t "$@" | awk '$6 == "(TOTALS)" { printf "data %d, bss %d bytes", $2, $3 }')
+	info "code size linked into Xen: .text+.rodata $(text_rodata "$@"), $text ($# objects); per module:"
+	module_sizes "$@" | sed 's/^/      /'
+	local fmt
+	fmt=$(fmt_symbols "$@")
+	none_or_fail "$fmt" "core::fmt machinery linked (build messages with rust/src/line.rs)" \
+		"no core::fmt machinery" || bad=1
+	if [ "$PRODUCTION" = 1 ]; then
+		local aids size ceiling
+		aids=$(test_aid_symbols "$@")
+		if [ -n "$aids" ]; then
+			echo "FAIL: a production build links test aids: $(tr '\n' ' ' <<<"$aids")"
+			bad=1
+		fi
+		size=$(text_rodata "$@")
+		ceiling=$(size_ceiling)
+		if [ -z "$ceiling" ] || [ "$size" -gt "$ceiling" ]; then
+			echo "FAIL: the production library has $size bytes of .text+.rodata, more than ci/size.max (${ceiling:-missing})"
+			bad=1
+		else
+			info "production: no test aids; $size bytes of .text+.rodata (ceiling ci/size.max: $ceiling)"
+		fi
+	fi
 	local report sites max reach
 	report=$(panic_report "$@")
 	sites=$(awk '$1 == "sites" { print $2 }' <<<"$report")
 	max=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/ci/panic-sites.max" 2>/dev/null | head -n 1)
 	reach=$(sed -n 's/^reachable //p' <<<"$report")
 	info "panic call sites in the linked library: $sites (at most ${max:-?} allowed)"
-	if [ -n "$reach" ]; then
-		echo "FAIL: a panic is reachable from a guest-triggered entry point:"
-		sed 's/^/    /' <<<"$reach"
-		bad=1
-	else
-		info "no panic reachable from: $GUEST_ENTRIES"
-	fi
+	none_or_fail "$reach" "a panic is reachable from a guest-triggered entry point" \
+		"no panic reachable from: $GUEST_ENTRIES" || bad=1
 	if [ -z "$max" ] || [ "$sites" -gt "$max" ]; then
 		echo "FAIL: $sites panic call sites, more than ci/panic-sites.max (${max:-missing}): the count may only go down"
 		bad=1
@@ -169,7 +256,11 @@ selftest() {
 	done
 	[ -n "$(fp_simd_lines "$d/libfp.a")" ] || die "self-test: FP check missed a float multiply"
 	[ -z "$(fp_simd_lines "$d/libok.a")" ] || die "self-test: FP check flagged integer code"
-	comm -23 <(unresolved_symbols "$d/libund.a") <(allowed_symbols) | grep -qx not_a_xen_function ||
+	# (Output is captured before grep -q reads it: under pipefail, a writer
+	# still writing when grep -q stops at its match dies of SIGPIPE.)
+	local out
+	out=$(comm -23 <(unresolved_symbols "$d/libund.a") <(allowed_symbols))
+	grep -qx not_a_xen_function <<<"$out" ||
 		die "self-test: symbol check missed an undefined symbol"
 	[ -z "$(comm -23 <(unresolved_symbols "$d/libok.a") <(allowed_symbols))" ] ||
 		die "self-test: symbol check flagged a clean archive"
@@ -186,9 +277,25 @@ C
 	grep -q '^reachable xsr_vpsci_features -> decode -> core_panicking_panic_bounds_check$' <<<"$rep" ||
 		die "self-test: reachable panic not found ($rep)"
 	[ "$(panic_report "$d/ok.o")" = "sites 0" ] || die "self-test: panic check flagged a clean object"
+	# core::fmt, a test aid, and a production library over the ceiling.
+	cat >"$d/fmt.c" <<'C'
+void _ZN4core3fmt5write17h0123456789abcdefE(void) { }
+void xsr_gic_selftest(void) { }
+const char big[65536] = { 1 };
+C
+	"${CROSS_COMPILE}gcc" -O2 -c "$d/fmt.c" -o "$d/fmt.o"
+	out=$(fmt_symbols "$d/fmt.o")
+	grep -q '^core::fmt::write$' <<<"$out" || die "self-test: core::fmt check missed core::fmt::write"
+	[ -z "$(fmt_symbols "$d/ok.o")" ] || die "self-test: core::fmt check flagged a clean object"
+	[ "$(test_aid_symbols "$d/fmt.o")" = xsr_gic_selftest ] || die "self-test: test-aid check missed xsr_gic_selftest"
+	[ "$(text_rodata "$d/fmt.o")" -gt 65536 ] || die "self-test: size of .rodata not counted"
+	out=$(module_sizes "$d/fmt.o")
+	grep -q '^ *65536  entry points: other$' <<<"$out" || die "self-test: per-module sizes wrong: $out"
+	if (PRODUCTION=1 check "$d/fmt.o" >/dev/null 2>&1); then die "self-test: check passed core::fmt, a test aid and 64 kB over the ceiling"; fi
+	if (PRODUCTION=1 check "$d/libok.a" >/dev/null 2>&1); then :; else die "self-test: check failed a clean archive as production"; fi
 	if (check "$d/libfp.a" >/dev/null 2>&1); then die "self-test: check passed an FP archive"; fi
 	if (check "$d/libund.a" >/dev/null 2>&1); then die "self-test: check passed an archive with a foreign symbol"; fi
-	info "self-test passed: the FP/SIMD, undefined-symbol and panic-reachability checks reject bad objects"
+	info "self-test passed: the FP/SIMD, undefined-symbol, panic-reachability, core::fmt, test-aid and size checks reject bad objects"
 }
 
 case "${1:-}" in
@@ -196,11 +303,19 @@ case "${1:-}" in
 "" | -h | --help) sed -n '2,13p' "$0" ;;
 *)
 	tree=$(cd "$1" && pwd)
+	PRODUCTION=0
+	[ "${2:-}" = --production ] && PRODUCTION=1
 	step "library checks: what $tree links from the Rust library"
 	work=$(mktemp -d)
 	trap 'rm -rf "$work"' EXIT
 	linked_members "$tree" "$work"
 	info "linked members: $(cd "$work/members" && ls | tr '\n' ' ')"
+	if [ "$PRODUCTION" = 1 ]; then
+		# The C half of the test aids: their command-line options.
+		opts=$({ grep -aoE 'xsr_(test_[a-z0-9_]+|gic_selftest)' "$tree/xen-syms" || true; } | sort -u | tr '\n' ' ')
+		[ -z "$opts" ] || die "the production hypervisor $tree/xen-syms has test options: $opts"
+		info "production: the hypervisor has no test option (xsr_test_*, xsr_gic_selftest)"
+	fi
 	check "$work"/members/*.o
 	;;
 esac

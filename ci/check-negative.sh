@@ -9,6 +9,7 @@
 #   header   an exported doc comment changed without `make header` -> build fails
 #   test     a broken assertion             -> cargo test fails
 #   patch    a patch whose context is wrong -> ci/check-patches.sh fails, naming it
+#   shell    an unquoted expansion in a script -> ci/check-shell.sh fails
 #   fetch-*  fetch-xen.sh following the mirror instead of the pin, or not
 #            checking the pin's sha256 -> ci/check-fetch.sh fails
 set -euo pipefail
@@ -44,15 +45,15 @@ expect_failure() {
 }
 
 fresh_copy
-printf '\npub fn   badly_formatted( )->u32{1}\n' >>"$scratch/rust/src/fmtbuf.rs"
+printf '\npub fn   badly_formatted( )->u32{1}\n' >>"$scratch/rust/src/line.rs"
 expect_failure fmt 'Diff in' cargo fmt --all -- --check
 
 fresh_copy
-printf '\n#[cfg(test)]\nmod neg { #[test] fn t() { assert_eq!(true, 1 == 1); } }\n' >>"$scratch/rust/src/fmtbuf.rs"
+printf '\n#[cfg(test)]\nmod neg { #[test] fn t() { assert_eq!(true, 1 == 1); } }\n' >>"$scratch/rust/src/line.rs"
 expect_failure clippy 'bool_assert_comparison' cargo clippy --quiet --all-targets -- -D warnings
 
 fresh_copy
-printf '\n/// Reads a byte.\npub fn neg_read(b: &u8) -> u8 {\n    unsafe { core::ptr::read(b) }\n}\n' >>"$scratch/rust/src/fmtbuf.rs"
+printf '\n/// Reads a byte.\npub fn neg_read(b: &u8) -> u8 {\n    unsafe { core::ptr::read(b) }\n}\n' >>"$scratch/rust/src/line.rs"
 expect_failure safety 'undocumented_unsafe_blocks' cargo clippy --quiet --all-targets -- -D warnings
 
 fresh_copy
@@ -60,7 +61,7 @@ sed -i 's|^/// Start the Rust suspend layer:|/// Start the Rust suspend layer (c
 expect_failure header 'xen_suspend.h is stale' cargo check --quiet
 
 fresh_copy
-sed -i 's|assert_eq!(b.as_str(), "01234567");|assert_eq!(b.as_str(), "0123456");|' "$scratch/rust/src/fmtbuf.rs"
+sed -i 's|assert_eq!(l.len(), LINE_MAX);|assert_eq!(l.len(), LINE_MAX - 1);|' "$scratch/rust/src/line.rs"
 expect_failure test 'test result: FAILED' cargo test --quiet
 
 fresh_copy
@@ -69,6 +70,11 @@ last=$(find "$scratch/xen-patches" -name '*.patch' | sort | tail -n 1)
 awk '!done && /^@@/ { hunk = 1 } hunk && !done && /^ / { sub(/^ /, " XX "); done = 1 } { print }' "$last" >"$last.new"
 mv "$last.new" "$last"
 expect_failure patch "patch $(basename "$last") does not apply" bash ci/check-patches.sh
+
+fresh_copy
+# rm with an unquoted variable: word splitting (SC2086).
+printf '\nrm -f $scratch_file_list\n' >>"$scratch/ci/dom0/scenario-boot"
+expect_failure shell 'SC2086' bash ci/check-shell.sh
 
 # The fetch test must catch a "pin" that follows the mirror, and a pin whose
 # checksum is not checked.

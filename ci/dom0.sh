@@ -39,12 +39,40 @@ zdtb=$(find "$ROOT/usr/lib/linux-image-$kver" -name zynqmp-zcu102-rev1.0.dtb | h
 [ -n "$zdtb" ] || die "the trixie kernel package has no xilinx/zynqmp-zcu102-rev1.0.dtb"
 cp "$zdtb" "$OUT/zynqmp-zcu102-rev1.0.dtb"
 
+# Kernel modules and their dependencies, decompressed (busybox insmod reads
+# plain .ko). extract mode runs no depmod: dependencies come from each module's
+# .modinfo "depends=" entry. add_module NAME DIR LIST copies NAME and what it
+# needs into DIR/lib/modules and appends them to DIR/LIST in load order.
+declare -A modseen=()
+add_module() {
+	local name=${1//_/-} dir=$2 list=$3 path base dep
+	[ -n "${modseen[$dir:$name]:-}" ] && return 0
+	modseen[$dir:$name]=1
+	path=$(find "$moddir/kernel" \( -name "$name.ko.xz" -o -name "${name//-/_}.ko.xz" \) | head -n 1)
+	if [ -z "$path" ]; then
+		grep -qE "/(${name}|${name//-/_})\.ko" "$moddir/modules.builtin" ||
+			die "kernel module $name is neither built in nor shipped"
+		return 0
+	fi
+	base=$(basename "$path" .xz)
+	mkdir -p "$dir/lib/modules"
+	xz -dc "$path" >"$dir/lib/modules/$base"
+	for dep in $("${CROSS_COMPILE}objcopy" -O binary --only-section=.modinfo "$dir/lib/modules/$base" /dev/stdout |
+		tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '); do
+		add_module "$dep" "$dir" "$list"
+	done
+	echo "$base" >>"$dir$list"
+}
+
 # xl from the patched tree, the test guest image, the Linux domU initramfs.
 bash "$TOP/ci/toolstack.sh"
 bash "$TOP/ci/testguest.sh" >/dev/null
 GUESTS=$BUILD/guests
 mkdir -p "$GUESTS"
-domu_stamp=$(content_hash "$TOP/ci/domu" "$TOP/ci/dom0.sh")
+# Xen's public headers as <xen/...>, as the tools see them.
+mkdir -p "$OUT/xen-include"
+ln -sfn "$BUILD/xen/xen/include/public" "$OUT/xen-include/xen"
+domu_stamp=$(content_hash "$kver" "$TOP/ci/domu" "$TOP/ci/dom0.sh")
 if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
 	step "guests: Linux domU initramfs"
 	d=$GUESTS/linux-initrd
@@ -53,11 +81,22 @@ if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
 	bb=$ROOT/usr/bin/busybox
 	[ -f "$bb" ] || bb=$ROOT/bin/busybox
 	cp "$bb" "$d/bin/busybox"
-	for a in sh mount echo cat grep sed cut seq sleep poweroff sync uname awk date; do
+	for a in sh mount echo cat grep sed cut seq sleep poweroff sync uname awk date \
+		insmod dd md5sum head ip ping; do
 		ln -sf busybox "$d/bin/$a"
 	done
 	ln -sf ../bin/busybox "$d/sbin/poweroff"
+	# PV disk and network frontends, loaded by ci/domu/init with pv=1.
+	mkdir -p "$d/etc"
+	: >"$d/etc/xsr-modules"
+	for m in xen-blkfront xen-netfront; do
+		add_module "$m" "$d" /etc/xsr-modules
+	done
 	install -m 0755 "$TOP/ci/domu/init" "$d/init"
+	# The time agent (ci/domu/xsr-domtime.c), static: the domU has busybox only.
+	"${CROSS_COMPILE}gcc" -O2 -static -Wall -Wextra -Werror -I "$OUT/xen-include" \
+		-o "$d/bin/xsr-domtime" "$TOP/ci/domu/xsr-domtime.c" ||
+		die "building ci/domu/xsr-domtime.c failed"
 	(cd "$d" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -9 -n) \
 		>"$GUESTS/linux-initrd.cpio.gz"
 	echo "$domu_stamp" >"$GUESTS/linux-initrd.stamp"
@@ -82,7 +121,7 @@ cp "$bb" "$R/bin/busybox"
 for a in sh mount umount mkdir cat echo ls sleep insmod poweroff reboot sync setsid \
 	grep sed awk head tail date dmesg ps kill uname free cut tr wc seq test true false \
 	rm cp mv ln chmod xargs env printf expr timeout hexdump od dd stat \
-	install basename dirname find sort uniq; do
+	install basename dirname find sort uniq losetup ip ping md5sum; do
 	ln -sf busybox "$R/bin/$a"
 done
 ln -sf ../bin/busybox "$R/sbin/poweroff"
@@ -93,7 +132,7 @@ want_bins=()
 for b in xl xenstored xenconsoled xen-init-dom0 xenstore-write xenstore-read xenstore-ls xenstore-rm xenhypfs; do
 	src=""
 	for d in "$xenbin" "$ROOT/usr/sbin" "$ROOT/usr/bin"; do
-		if [ -f "$d/$b" ] && file -b "$d/$b" | grep -q ELF; then src=$d/$b; break; fi
+		if [ -f "$d/$b" ] && [[ $(file -b "$d/$b") == *ELF* ]]; then src=$d/$b; break; fi
 	done
 	[ -n "$src" ] || die "no ELF binary $b in the trixie packages"
 	cp "$src" "$R/usr/sbin/$b"
@@ -104,12 +143,11 @@ done
 cp "$BUILD/xl/xl" "$R/usr/sbin/xl"
 cp "$BUILD/xl/xenstored" "$R/usr/sbin/xenstored"
 # The benchmark's clock and hypercall-loop helper (static).
-# Xen's public headers as <xen/...>, as the tools see them.
-mkdir -p "$OUT/xen-include"
-ln -sfn "$BUILD/xen/xen/include/public" "$OUT/xen-include/xen"
 "${CROSS_COMPILE}gcc" -O2 -static -D__XEN_TOOLS__ -I "$OUT/xen-include" \
 	-o "$R/usr/sbin/xsr-bench" "$TOP/ci/bench/xsr-bench.c" ||
 	die "building ci/bench/xsr-bench.c failed"
+# dom0's half of the domU time agent: push its time of day, measure a domU's.
+cp "$GUESTS/linux-initrd/bin/xsr-domtime" "$R/usr/sbin/xsr-domtime"
 # Anything a user puts in build/dom0/extra goes in as well (their own guests).
 if [ -d "$OUT/extra" ]; then cp -a "$OUT/extra/." "$R/"; fi
 
@@ -140,32 +178,15 @@ while [ ${#queue[@]} -gt 0 ]; do
 done
 ln -sf ../usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 "$R/lib/ld-linux-aarch64.so.1"
 
-# Xen kernel modules and their dependencies, decompressed (busybox insmod reads
-# plain .ko). extract mode runs no depmod: dependencies come from each module's
-# .modinfo "depends=" entry, and the list is written in load order.
-mkdir -p "$R/lib/modules"
 : >"$R/etc/xsr-modules"
-declare -A modseen=()
-add_module() {
-	local name=${1//_/-} path base dep
-	[ -n "${modseen[$name]:-}" ] && return 0
-	modseen[$name]=1
-	path=$(find "$moddir/kernel" \( -name "$name.ko.xz" -o -name "${name//-/_}.ko.xz" \) | head -n 1)
-	if [ -z "$path" ]; then
-		grep -qE "/(${name}|${name//-/_})\.ko" "$moddir/modules.builtin" ||
-			die "kernel module $name is neither built in nor shipped"
-		return 0
-	fi
-	base=$(basename "$path" .xz)
-	xz -dc "$path" >"$R/lib/modules/$base"
-	for dep in $("${CROSS_COMPILE}objcopy" -O binary --only-section=.modinfo "$R/lib/modules/$base" /dev/stdout |
-		tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '); do
-		add_module "$dep"
-	done
-	echo "$base" >>"$R/etc/xsr-modules"
-}
+: >"$R/etc/xsr-modules-pv"
 for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc; do
-	add_module "$m"
+	add_module "$m" "$R" /etc/xsr-modules
+done
+# The backends of the PV disk and network scenarios (loaded by them, not at
+# boot: ci/dom0/scenario-guest-pv-devices).
+for m in loop xen-blkback xen-netback; do
+	add_module "$m" "$R" /etc/xsr-modules-pv
 done
 
 install -m 0755 "$TOP/ci/dom0/init" "$R/init"
@@ -173,6 +194,7 @@ install -m 0644 "$TOP/ci/dom0/lib.sh" "$R/etc/xsr/lib.sh"
 for s in "$TOP"/ci/dom0/scenario-*; do
 	[ -e "$s" ] && install -m 0755 "$s" "$R/etc/xsr/"
 done
+install -m 0755 "$TOP/ci/dom0/hotplug-block" "$TOP/ci/dom0/hotplug-vif" "$R/etc/xsr/"
 mkdir -p "$R/etc/xsr/guests"
 cp "$TOP"/ci/dom0/guests/*.cfg "$R/etc/xsr/guests/"
 # The partial device tree of the domU that gets the PL031 RTC.

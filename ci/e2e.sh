@@ -11,6 +11,7 @@
 # FW_WIPE=scrambled makes its suspend scramble the registers instead of resetting them).
 # Variants, appended to the name: +smpN (virt: N CPUs instead of 2, 1..8) and +debug
 # (the hypervisor built with CONFIG_DEBUG=y, build/xen-debug/xen/xen, by `make xen-debug`),
+# +prod (the production hypervisor, no test aids: build/xen-prod/xen/xen, by `make xen-prod`),
 # for example virt-gicv3+smp4+debug; the E2E line names the variant.
 # SCENARIO: a file name in ci/scenarios/ without .sh (default: boot). One line per
 # machine and scenario:
@@ -19,6 +20,8 @@
 # Serial logs are kept in build/logs/<machine>-<scenario>.log; the tail of a
 # failing one is printed; --show streams the serial console while it runs
 # (only the lines matching the regular expression SHOW_FILTER, if set).
+# XEN_EXTRA_ARGS and DOM0_EXTRA_ARGS are appended to Xen's and dom0's command
+# lines (e.g. DOM0_EXTRA_ARGS=xsr.pv_break=disk, ci/dom0/scenario-guest-pv-devices).
 #
 # Your own guest: --guest-cfg FILE (an xl configuration) and --guest-file FILE
 # (its kernel, ramdisk...) go into dom0 as /etc/xsr/custom/<basename>, so the
@@ -75,14 +78,21 @@ done
 command -v "$QEMU" >/dev/null || die "$QEMU not found: run ci/setup.sh"
 
 # Firmware boot (machines *-fw): the test firmware and the addresses it
-# expects things at (rust/firmware/src/layout.rs: XEN_ADDR, DTB_ADDR,
-# CONFIG_ADDR, WIPE_SCRAMBLED_MAGIC).
+# expects things at, read from where they are defined.
 FIRMWARE=${FIRMWARE:-$BUILD/firmware/fw.bin}
-FW_XEN_ADDR=0x40200000
-FW_DTB_ADDR=0x48000000
-FW_DTB_MAX=$((2 << 20))
-FW_CONFIG_ADDR=0x47fff000
-FW_WIPE_SCRAMBLED=0x5343524d
+# fw_const NAME: the hexadecimal value of `pub const NAME` in
+# rust/firmware/src/layout.rs (one literal per line there).
+fw_const() {
+	local v
+	v=$(sed -n "s/^pub const $1: u[0-9]* = \(0x[0-9a-f_]*\);\$/\1/p" "$TOP/rust/firmware/src/layout.rs")
+	[ -n "$v" ] || die "rust/firmware/src/layout.rs has no hexadecimal pub const $1"
+	echo "${v//_/}"
+}
+FW_XEN_ADDR=$(fw_const XEN_ADDR)
+FW_DTB_ADDR=$(fw_const DTB_ADDR)
+FW_DTB_MAX=$(($(fw_const DTB_MAX_SIZE)))
+FW_CONFIG_ADDR=$(fw_const CONFIG_ADDR)
+FW_WIPE_SCRAMBLED=$(fw_const WIPE_SCRAMBLED_MAGIC)
 for m in "${machines[@]}"; do
 	case "${m%%+*}" in
 	*-fw)
@@ -107,7 +117,8 @@ machine_args() {
 		case "$mod" in
 		smp[1-8]) smp=${mod#smp} ;;
 		debug) MACHINE_XEN=${XEN_DEBUG_IMAGE:-$BUILD/xen-debug/xen/xen} ;;
-		*) die "unknown machine variant +$mod in $1 (known: +smp1..+smp8, +debug)" ;;
+		prod) MACHINE_XEN=${XEN_PROD_IMAGE:-$BUILD/xen-prod/xen/xen} ;;
+		*) die "unknown machine variant +$mod in $1 (known: +smp1..+smp8, +debug, +prod)" ;;
 		esac
 	done
 	case "$base" in
@@ -131,6 +142,7 @@ machine_args() {
 		# Xilinx ZynqMP (4 x Cortex-A53, GIC-400). The board's own device
 		# tree without the nodes QEMU does not model (the platform
 		# management firmware and the R5 remoteproc), no SMMU, RAM from 0.
+		# shellcheck disable=SC2054 # QEMU options: the commas are its syntax
 		QEMU_MACHINE=(-machine xlnx-zcu102,virtualization=on -m 2G -audio none)
 		XEN_CONSOLE="console=dtuart dtuart=serial0 iommu=no"
 		DOM0_ADDR=0x20000000
@@ -169,7 +181,7 @@ make_dtb() {
 	fdtput -p -t s "$out" "$kmod" compatible multiboot,kernel multiboot,module
 	fdtput -t x "$out" "$kmod" reg 0 "$DOM0_ADDR" 0 "$(hexsize "$DOM0_IMAGE")"
 	fdtput -t s "$out" "$kmod" bootargs \
-		"console=hvc0 earlycon=xen rdinit=/init quiet loglevel=4 xsr.scenario=$scn"
+		"console=hvc0 earlycon=xen rdinit=/init quiet loglevel=4 xsr.scenario=$scn ${DOM0_EXTRA_ARGS:-}"
 	fdtput -p -t s "$out" "$imod" compatible multiboot,ramdisk multiboot,module
 	fdtput -t x "$out" "$imod" reg 0 "$INITRD_ADDR" 0 "$(hexsize "$DOM0_INITRD")"
 	[ "$FW_BOOT" = 0 ] || fw_dtb "$out"
@@ -204,7 +216,9 @@ type_on_markers() {
 	shift 3
 	for entry in "$@"; do
 		local re=${entry%%=*} text=${entry#*=}
-		until tr -d '\r' <"$log" | grep -qaE -- "$re"; do
+		# Not "tr | grep -q": under pipefail tr dies of SIGPIPE when grep
+		# stops at an early match, and the loop would never end.
+		until grep -qaE -- "$re" < <(tr -d '\r' <"$log"); do
 			kill -0 "$qpid" 2>/dev/null || return 0
 			sleep 0.5
 		done
@@ -252,9 +266,10 @@ run_one() {
 	local m=$1 scn=$2
 	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
 	local SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=() SCN_COUNT=()
-	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_HANG=0 SCN_FW_WIPE= SCN_PASSTHROUGH=()
+	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_HANG=0 SCN_FW_WIPE="" SCN_PASSTHROUGH=()
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
+	# shellcheck source=/dev/null # a scenario fragment, ci/scenarios/NAME.sh
 	. "$f"
 	XEN_EXTRA_ARGS="${XEN_EXTRA_ARGS:-} $SCN_XEN_ARGS" make_dtb "$m" "$scn" "$dtb"
 	# SCN_PASSTHROUGH: device nodes Xen keeps from dom0, for a domU.
@@ -264,7 +279,7 @@ run_one() {
 			{ echo "E2E FAIL $m $scn no node $node in the device tree"; return 1; }
 	done
 	machine_args "$m"
-	[ -f "$MACHINE_XEN" ] || { echo "E2E FAIL $m $scn no hypervisor $MACHINE_XEN (make xen-debug builds the debug one)"; return 1; }
+	[ -f "$MACHINE_XEN" ] || { echo "E2E FAIL $m $scn no hypervisor $MACHINE_XEN (make xen-debug and make xen-prod build the debug and the production one)"; return 1; }
 	local start end rc=0
 	start=$(date +%s)
 	: >"$log"

@@ -19,7 +19,7 @@ export CARGO_TARGET_DIR=$OUT/target
 need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found: $2"; }
 need cargo "install Rust (ci/setup.sh does)"
 need "${CROSS_COMPILE}objcopy" "install binutils-aarch64-linux-gnu (ci/setup.sh does)"
-if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx "$RUST_TARGET"; then
+if command -v rustup >/dev/null 2>&1 && ! grep -qx "$RUST_TARGET" <<<"$(rustup target list --installed)"; then
 	die "the Rust target $RUST_TARGET is missing: rustup target add $RUST_TARGET (ci/setup.sh does)"
 fi
 mkdir -p "$OUT"

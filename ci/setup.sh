@@ -39,7 +39,7 @@ info "Debian mirror (from this machine's apt configuration): $MIRROR"
 packages=(
 	build-essential gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	device-tree-compiler mmdebstrap cpio xz-utils curl ca-certificates gnupg
-	libclang-dev clang python3 flex bison bc file
+	libclang-dev clang python3 flex bison bc file shellcheck
 )
 backports_packages=(qemu-system-arm)
 
@@ -54,7 +54,7 @@ fi
 
 need=()
 for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+	grep -q 'install ok installed' <<<"$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" || need+=("$p")
 done
 qemu_ok=0
 if command -v "$QEMU" >/dev/null; then
@@ -81,6 +81,6 @@ step "setup: rustup target $RUST_TARGET, rustfmt, clippy"
 installed=$(rustup target list --installed)
 grep -qx "$RUST_TARGET" <<<"$installed" || rustup target add "$RUST_TARGET"
 for c in rustfmt clippy; do
-	rustup component list --installed | grep -q "^$c" || rustup component add "$c"
+	grep -q "^$c" <<<"$(rustup component list --installed)" || rustup component add "$c"
 done
 info "setup done"

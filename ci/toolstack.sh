@@ -39,7 +39,7 @@ if [ ! -f "$OUT/sysroot/.done" ]; then
 	touch "$OUT/sysroot/.done"
 fi
 
-rm -rf "$OUT/obj" "$OUT/inc" "$OUT/lib" "$OUT/build.log"
+rm -rf "${OUT:?}/obj" "${OUT:?}/inc" "${OUT:?}/lib" "${OUT:?}/build.log"
 mkdir -p "$OUT/obj" "$OUT/inc" "$OUT/lib"
 # What configure would put in tools/config.h, with Debian's paths.
 cat >"$OUT/inc/config.h" <<'H'

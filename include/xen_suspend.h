@@ -17,7 +17,7 @@ struct vcpu;
 /**
  * Version of the interface described by `include/xen_suspend.h`.
  */
-#define XSR_ABI_VERSION 7
+#define XSR_ABI_VERSION 8
 
 /**
  * Saved state of one console UART (C: `struct xsr_uart_context`),
@@ -40,14 +40,14 @@ struct vcpu;
  * An SBSA generic UART only saves IMSC; its other slots stay 0.
  */
 struct xsr_uart_context {
-  /**
-   * The saved register values (see the table above).
-   */
-  uint32_t regs[8];
-  /**
-   * Whether `regs` holds a save that has not been restored yet.
-   */
-  bool saved;
+    /**
+     * The saved register values (see the table above).
+     */
+    uint32_t regs[8];
+    /**
+     * Whether `regs` holds a save that has not been restored yet.
+     */
+    bool saved;
 };
 
 /**
@@ -60,27 +60,27 @@ struct xsr_uart_context {
  * Xen zero-fills a new domain, which is the unarmed state.
  */
 struct xsr_resume_slot {
-  /**
-   * Guest physical address the vCPU resumes at (bit 0 already cleared
-   * for a Thumb entry).
-   */
-  uint64_t entry;
-  /**
-   * Value of x0 (r0 for a 32-bit guest) on resume.
-   */
-  uint64_t context_id;
-  /**
-   * PSTATE/CPSR on resume: EL1h (SVC) with D, A, I and F masked.
-   */
-  uint32_t cpsr;
-  /**
-   * The vCPU that called SYSTEM_SUSPEND; the one that resumes.
-   */
-  uint32_t vcpu_id;
-  /**
-   * Whether the rest is valid and waits for a resume.
-   */
-  bool armed;
+    /**
+     * Guest physical address the vCPU resumes at (bit 0 already cleared
+     * for a Thumb entry).
+     */
+    uint64_t entry;
+    /**
+     * Value of x0 (r0 for a 32-bit guest) on resume.
+     */
+    uint64_t context_id;
+    /**
+     * PSTATE/CPSR on resume: EL1h (SVC) with D, A, I and F masked.
+     */
+    uint32_t cpsr;
+    /**
+     * The vCPU that called SYSTEM_SUSPEND; the one that resumes.
+     */
+    uint32_t vcpu_id;
+    /**
+     * Whether the rest is valid and waits for a resume.
+     */
+    bool armed;
 };
 
 /**
@@ -233,12 +233,15 @@ int32_t xsr_gic_suspend(void);
  */
 int32_t xsr_gic_resume(void);
 
+#if defined(CONFIG_XSR_TEST_AIDS)
 /**
  * Allocate what the GIC self-test needs (a second context). Interrupts
  * on. 0, -ENOMEM or -ENODEV.
  */
 int32_t xsr_gic_selftest_prepare(void);
+#endif
 
+#if defined(CONFIG_XSR_TEST_AIDS)
 /**
  * The GIC self-test, on CPU0 with interrupts off and every other CPU
  * stopped: timers off, save, reset as a power loss would, restore, save
@@ -246,6 +249,7 @@ int32_t xsr_gic_selftest_prepare(void);
  * the state read back equals what was saved, else -errno.
  */
 int32_t xsr_gic_selftest(void);
+#endif
 
 /**
  * time_suspend(): turn off the boot CPU's EL2 physical (CNTP) and

@@ -83,15 +83,51 @@ pages_back() {
 }
 
 # follow DOM SUFFIX: copy DOM's console log (xenconsoled --log=guest) to
-# dom0's console as it grows. SUFFIX is -vuart0 for the SBSA vUART.
+# dom0's console as it grows, every half second. SUFFIX is -vuart0 for the
+# SBSA vUART. stop_following waits until the logs stop growing
+# (xenconsoled writes a guest's last output after the guest is gone), then
+# makes each copier do a last copy of what its log holds and waits for it.
 follow() {
-	tail -n +1 -F "/var/log/xen/console/guest-$1$2.log" 2>/dev/null &
+	(
+		log="/var/log/xen/console/guest-$1$2.log" done=0 last=
+		trap 'last=1' TERM
+		while :; do
+			size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+			if [ "$size" -gt "$done" ]; then
+				tail -c +$((done + 1)) "$log" | head -c $((size - done))
+				done=$size
+			fi
+			[ -n "$last" ] && exit 0
+			sleep 0.5
+		done
+	) &
 	FOLLOWERS="$FOLLOWERS $!"
+	FOLLOWED="$FOLLOWED /var/log/xen/console/guest-$1$2.log"
+}
+# logs_size: the total size of the followed logs.
+logs_size() {
+	local f n=0
+	for f in $FOLLOWED; do
+		n=$((n + $(stat -c %s "$f" 2>/dev/null || echo 0)))
+	done
+	echo "$n"
 }
 stop_following() {
-	sleep 2 # busybox tail -F polls once a second
-	[ -n "$FOLLOWERS" ] && kill $FOLLOWERS 2>/dev/null
-	FOLLOWERS=""
+	[ -n "$FOLLOWERS" ] || return 0
+	# Until the logs have not grown for a second (at most 10 s).
+	local last=-1 now n=0
+	now=$(logs_size)
+	while [ "$now" != "$last" ] && [ "$n" -lt 10 ]; do
+		last=$now
+		sleep 1
+		now=$(logs_size)
+		n=$((n + 1))
+	done
+	# shellcheck disable=SC2086 # a list of process ids, split on purpose
+	kill -TERM $FOLLOWERS 2>/dev/null
+	# shellcheck disable=SC2086 # as above
+	wait $FOLLOWERS 2>/dev/null
+	FOLLOWERS="" FOLLOWED=""
 }
 
 # guest_log DOM SUFFIX: the whole console log of DOM.
@@ -155,7 +191,9 @@ host_suspend() {
 	i1=$(timer_irqs)
 	now_dom0=$(cat /sys/devices/system/cpu/online)
 	now_xen=$(pool_cpus)
+	# shellcheck disable=SC2154 # dom0_cpus and xen_cpus: set by the scenario
 	[ "$now_dom0" = "$dom0_cpus" ] || fail "$label: dom0 cpus online $now_dom0, was $dom0_cpus"
+	# shellcheck disable=SC2154
 	[ "$now_xen" = "$xen_cpus" ] || fail "$label: Xen Pool-0 cpus $now_xen, was $xen_cpus"
 	[ "$i1" -gt "$i0" ] || fail "$label: dom0's timer interrupts stopped ($i0 -> $i1)"
 	for d in "$@"; do

@@ -11,8 +11,8 @@ SCN_EXPECT=(
 	'XSR: cycle 1: xl list shows tg ---ss-'
 	'XSR: cycle 10: xl list shows tg ---ss-'
 	'XSR: leak check 1 \(10 suspend/resume cycles, power-off\): free pages [0-9]+ before, [0-9]+ after'
-	'XSR: leak check 4 \(create, suspend, destroy\): free pages [0-9]+ before, [0-9]+ after'
-	'XSR: leak checks: [01] page\(s\) fewer after 4 domains'
+	'XSR: leak check 6 \(create, suspend, destroy\): free pages [0-9]+ before, [0-9]+ after'
+	'XSR: leak checks: [0-3] page\(s\) fewer after 6 domains, none over the last two'
 	'XSR: scenario guest-suspend-baremetal PASS'
 	'XSR: powering off'
 )

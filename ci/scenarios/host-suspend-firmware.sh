@@ -6,7 +6,10 @@
 # dom0 set; Xen comes back through its resume entry, logs every step with
 # its duration, and dom0 prints "PM: suspend exit". Afterwards interrupts
 # work (dom0's timer, a line typed on the console) and both domUs resumed
-# with `xl resume` pass their checks.
+# with `xl resume` pass their checks. With the test-only option
+# xsr_test_gic_check Xen reads every GIC register that holds state (the
+# architecture's list, not the save code's) before the GIC suspend and
+# after its resume: no register may differ, in any cycle.
 #
 # hsf_scenario NAME CYCLES WIPE sets the scenario for NAME (the dom0 script
 # of the same name runs CYCLES host cycles) with the firmware's power loss
@@ -48,17 +51,30 @@ hsf_scenario() {
 		'TG: RESULT PASS cycles=1'
 		'LG: RESULT PASS cycles=1'
 	)
-	# Every cycle, in what each layer prints: dom0 back at least a second
-	# after it set its 2 s alarm (the PL031 counts whole seconds, so the
-	# alarm fires 1 to 2 s after it is set; dom0's clock counts the sleep),
+	# Every cycle, in what each layer prints: dom0 back at least half a
+	# second after it set its 2 s alarm (the PL031 counts whole seconds, so
+	# the alarm fires 1 to 2 s after it is set by the RTC, which QEMU runs on
+	# the host's clock while dom0's counts virtual time: 0.99 s was seen
+	# under load; a suspend that bounces back at once takes well under
+	# half a second),
 	# the firmware woken by the alarm (never by its timeout), Xen's resume,
 	# dom0 resumed at its entry point.
 	SCN_COUNT=(
-		"$cycles=XSR: host cycle [0-9]+: back after [1-9][0-9]*(\\.[0-9]+)?s"
+		"$cycles=XSR: host cycle [0-9]+: back after ([1-9][0-9]*(\\.[0-9]+)?|0\\.[5-9][0-9]*)s"
 		"$cycles=FW: SYSTEM_SUSPEND: woken by RTC alarm after [0-9]+ ms"
 		"$cycles=xen-suspend: host suspend: resumed"
 		"$cycles=d0v0: resuming at"
 	)
 	SCN_FORBID=('^TG: .*FAIL' '^LG: .*FAIL' '^XSR: .*FAIL' 'host suspend: failed' 'woken by timeout')
+	# The GIC state check is a test aid: not in the production hypervisor
+	# (machine variant +prod), which must not know the option.
+	# shellcheck disable=SC2154 # m: the machine, set by ci/e2e.sh's run_one
+	if [[ $m != *+prod* ]]; then
+		SCN_XEN_ARGS+=" xsr_test_gic_check"
+		SCN_COUNT+=("$cycles=xen-suspend: TEST: GIC state check: [1-9][0-9]* registers, 0 differ")
+		SCN_FORBID+=('GIC state check: [0-9]+ registers, [1-9][0-9]* differ' 'GIC state check: not run')
+	else
+		SCN_FORBID+=('GIC state check')
+	fi
 }
 hsf_scenario host-suspend-firmware 10 reset

@@ -8,7 +8,7 @@
 //! stale prototype.
 
 /// Version of the interface described by `include/xen_suspend.h`.
-pub const XSR_ABI_VERSION: u32 = 7;
+pub const XSR_ABI_VERSION: u32 = 8;
 
 /// Where a domain resumes after a PSCI SYSTEM_SUSPEND (C name
 /// `struct xsr_resume_slot`, embedded in Xen's `struct arch_domain`).

@@ -34,6 +34,34 @@ impl Errno {
     pub const fn number(self) -> i32 {
         -self.0
     }
+
+    /// The result of a C call that returns 0 or a negative errno. A
+    /// positive value, which no such call returns, is taken as EINVAL
+    /// rather than as success.
+    pub const fn check(rc: i32) -> Result<(), Errno> {
+        if rc == 0 {
+            Ok(())
+        } else if rc < 0 {
+            Err(Errno(rc))
+        } else {
+            Err(Errno::EINVAL)
+        }
+    }
+}
+
+/// A result as C receives it: 0 or the negative errno.
+pub const fn to_c(r: Result<(), Errno>) -> i32 {
+    match r {
+        Ok(()) => 0,
+        Err(e) => e.code(),
+    }
+}
+
+impl crate::line::Piece for Errno {
+    /// "errno -16": the value C sees.
+    fn put(&self, line: &mut crate::line::Line) {
+        crate::msg!(@append line; "errno ", self.0);
+    }
 }
 
 #[cfg(test)]
@@ -53,5 +81,17 @@ mod tests {
         ] {
             assert!(e.code() < 0 && e.number() == -e.code(), "{e:?}");
         }
+    }
+
+    #[test]
+    fn a_c_result_is_success_only_at_zero() {
+        assert_eq!(Errno::check(0), Ok(()));
+        assert_eq!(Errno::check(-16), Err(Errno::EBUSY));
+        assert_eq!(Errno::check(-95).map_err(Errno::code), Err(-95));
+        assert_eq!(Errno::check(i32::MIN).map_err(Errno::code), Err(i32::MIN));
+        assert_eq!(Errno::check(1), Err(Errno::EINVAL));
+        assert_eq!(crate::msg!(Errno::EBUSY).text(), "errno -16");
+        assert_eq!(to_c(Ok(())), 0);
+        assert_eq!(to_c(Err(Errno::ETIMEDOUT)), -110);
     }
 }

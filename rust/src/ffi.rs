@@ -10,11 +10,14 @@
 use core::ffi::c_void;
 
 use crate::abi::UartContext;
+use crate::errno::to_c;
 use crate::layer::{self, Level, Log};
+use crate::line::Hex;
+use crate::msg;
 use crate::timer::{self, SysTimer};
 use crate::vpsci::{self, GuestDomain, Resumed};
 use crate::xen::host::{self, XenHostGate};
-use crate::xen::uart::{self, resumed, suspended};
+use crate::xen::uart;
 use crate::xen::{domain, gic, vcpu, XenConsole, XenDomain};
 
 /// Start the Rust suspend layer: check that Xen was built against this
@@ -25,7 +28,7 @@ use crate::xen::{domain, gic, vcpu, XenConsole, XenDomain};
 pub extern "C" fn xsr_init(abi_version: u32) -> i32 {
     match layer::init(&mut XenConsole, abi_version) {
         Ok(()) => 0,
-        Err(e) => e.errno(),
+        Err(e) => e.errno().code(),
     }
 }
 
@@ -70,11 +73,14 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
         let intid = dom.wake_event_pending(caller).map_or(-1, |i| i as i64);
         XenConsole.line(
             Level::GuestInfo,
-            format_args!(
-                "d{}v{}: PSCI SYSTEM_SUSPEND: a wake-up interrupt (INTID {}) is pending: returns at once",
+            &msg!(
+                "d",
                 dom.id(),
+                "v",
                 caller,
-                intid
+                ": PSCI SYSTEM_SUSPEND: a wake-up interrupt (INTID ",
+                intid,
+                ") is pending: returns at once"
             ),
         );
     } else if rc == 0 {
@@ -83,12 +89,16 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
         let entry = dom.slot().entry;
         XenConsole.line(
             Level::GuestInfo,
-            format_args!(
-                "d{}v{}: PSCI SYSTEM_SUSPEND: suspended, resumes at {:#x} ({} ticks)",
+            &msg!(
+                "d",
                 dom.id(),
+                "v",
                 caller,
-                entry,
-                ticks
+                ": PSCI SYSTEM_SUSPEND: suspended, resumes at ",
+                Hex(entry),
+                " (",
+                ticks,
+                " ticks)"
             ),
         );
     }
@@ -166,23 +176,32 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
             deactivated,
         } => XenConsole.line(
             Level::GuestInfo,
-            format_args!(
-                "d{}v{}: resuming at {:#x}, context {:#x} (tick {}), {} interrupt(s) deactivated",
+            &msg!(
+                "d",
                 dom.id(),
+                "v",
                 vcpu,
-                entry,
-                context_id,
+                ": resuming at ",
+                Hex(entry),
+                ", context ",
+                Hex(context_id),
+                " (tick ",
                 t0,
-                deactivated
+                "), ",
+                deactivated,
+                " interrupt(s) deactivated"
             ),
         ),
         Resumed::Failed { vcpu, errno } => XenConsole.line(
             Level::GuestWarning,
-            format_args!(
-                "d{}v{}: cannot load the PSCI resume state ({}): it continues after its SYSTEM_SUSPEND call",
+            &msg!(
+                "d",
                 dom.id(),
+                "v",
                 vcpu,
-                errno
+                ": cannot load the PSCI resume state (",
+                errno,
+                "): it continues after its SYSTEM_SUSPEND call"
             ),
         ),
     }
@@ -211,10 +230,12 @@ pub unsafe extern "C" fn xsr_vgic_wake(d: *mut domain) {
     if let vpsci::Wake::Resumed { vcpu } = vpsci::wake(&mut dom) {
         XenConsole.line(
             Level::GuestInfo,
-            format_args!(
-                "d{}v{}: woken from PSCI SYSTEM_SUSPEND by an interrupt",
+            &msg!(
+                "d",
                 dom.id(),
-                vcpu
+                "v",
+                vcpu,
+                ": woken from PSCI SYSTEM_SUSPEND by an interrupt"
             ),
         );
     }
@@ -235,7 +256,7 @@ pub unsafe extern "C" fn xsr_host_set_dry_run(value: *const core::ffi::c_char) -
     // SAFETY: a NUL-terminated string (this function's contract), read
     // only during the call.
     let s = unsafe { core::ffi::CStr::from_ptr(value) };
-    host::set_dry_run(s.to_bytes())
+    to_c(host::set_dry_run(s.to_bytes()))
 }
 
 /// `xsr_host_suspend_domus=freeze|deny` (boot): what a host suspend does
@@ -253,10 +274,7 @@ pub unsafe extern "C" fn xsr_host_set_domus(value: *const core::ffi::c_char) -> 
     // SAFETY: a NUL-terminated string (this function's contract), read
     // only during the call.
     let s = unsafe { core::ffi::CStr::from_ptr(value) };
-    match host::set_domus(s.to_bytes()) {
-        Ok(()) => 0,
-        Err(e) => e.code(),
-    }
+    to_c(host::set_domus(s.to_bytes()))
 }
 
 /// The counter offset of a domain thawed after a host suspend that froze
@@ -323,7 +341,7 @@ pub extern "C" fn arch_hwdom_suspending(_d: *const domain) -> bool {
 #[no_mangle]
 pub unsafe extern "C" fn xsr_gicv2_init(dbase: *mut c_void, cbase: *mut c_void) -> i32 {
     // SAFETY: this function's contract.
-    unsafe { gic::init_v2(dbase.cast(), cbase.cast()) }
+    to_c(unsafe { gic::init_v2(dbase.cast(), cbase.cast()) })
 }
 
 /// Boot: register the host's GICv3 with the suspend layer, which allocates
@@ -337,7 +355,7 @@ pub unsafe extern "C" fn xsr_gicv2_init(dbase: *mut c_void, cbase: *mut c_void) 
 #[no_mangle]
 pub unsafe extern "C" fn xsr_gicv3_init(dbase: *mut c_void, nr_cpus: u32) -> i32 {
     // SAFETY: this function's contract.
-    unsafe { gic::init_v3(dbase.cast(), nr_cpus) }
+    to_c(unsafe { gic::init_v3(dbase.cast(), nr_cpus) })
 }
 
 /// gic_hw_operations.suspend: save the state of the distributor, the boot
@@ -346,52 +364,64 @@ pub unsafe extern "C" fn xsr_gicv3_init(dbase: *mut c_void, nr_cpus: u32) -> i32
 /// the GIC is left as it was), -ENODEV or -EBUSY.
 #[no_mangle]
 pub extern "C" fn xsr_gic_suspend() -> i32 {
-    gic::suspend()
+    to_c(gic::suspend())
 }
 
 /// gic_hw_operations.resume: restore what xsr_gic_suspend() saved.
 /// Interrupts off, boot CPU. 0 or -errno.
 #[no_mangle]
 pub extern "C" fn xsr_gic_resume() -> i32 {
-    gic::resume()
+    to_c(gic::resume())
 }
 
 /// Allocate what the GIC self-test needs (a second context). Interrupts
 /// on. 0, -ENOMEM or -ENODEV.
+#[cfg(feature = "test-aids")]
 #[no_mangle]
 pub extern "C" fn xsr_gic_selftest_prepare() -> i32 {
-    gic::selftest_prepare()
+    to_c(gic::selftest::prepare())
 }
 
 /// The GIC self-test, on CPU0 with interrupts off and every other CPU
 /// stopped: timers off, save, reset as a power loss would, restore, save
 /// again and compare, restore, timers on. Reports on the console; 0 when
 /// the state read back equals what was saved, else -errno.
+#[cfg(feature = "test-aids")]
 #[no_mangle]
 pub extern "C" fn xsr_gic_selftest() -> i32 {
-    let report = match gic::selftest() {
+    let report = match gic::selftest::run() {
         Ok(r) => r,
-        Err(errno) => return errno,
+        Err(errno) => return errno.code(),
     };
-    let head = format_args!(
-        "xen-suspend: GIC self-test: {}, {} lines, {} redistributors",
-        report.version, report.lines, report.rdists
+    let mut line = msg!(
+        "xen-suspend: GIC self-test: ",
+        report.version,
+        ", ",
+        report.lines,
+        " lines, ",
+        report.rdists,
+        " redistributors: "
     );
     match report.result {
         Ok(t) => {
-            XenConsole.line(
-                Level::Info,
-                format_args!(
-                    "{head}: timers off (CNTP_CTL {:#x}, CNTHP_CTL {:#x} before), saved, reset, \
-                     restored; the state reads back as saved (save {} ticks, restore {} ticks)",
-                    t.timers.cntp_ctl, t.timers.cnthp_ctl, t.save_ticks, t.restore_ticks
-                ),
+            msg!(@append &mut line;
+                "timers off (CNTP_CTL ",
+                Hex(t.timers.cntp_ctl),
+                ", CNTHP_CTL ",
+                Hex(t.timers.cnthp_ctl),
+                " before), saved, reset, restored; the state reads back as saved (save ",
+                t.save_ticks,
+                " ticks, restore ",
+                t.restore_ticks,
+                " ticks)"
             );
+            XenConsole.line(Level::Info, &line);
             0
         }
         Err(e) => {
-            XenConsole.line(Level::Warning, format_args!("{head}: FAILED: {e:?}"));
-            gic::selftest_errno(e)
+            msg!(@append &mut line; "FAILED: ", e);
+            XenConsole.line(Level::Warning, &line);
+            e.errno().code()
         }
     }
 }
@@ -431,11 +461,11 @@ pub unsafe extern "C" fn xsr_pl011_suspend(
     ctx: *mut UartContext,
 ) -> i32 {
     // SAFETY: this function's contract is with_uart's.
-    unsafe {
+    to_c(unsafe {
         uart::with_uart(base, mmio32, ctx, |r, c| {
-            suspended(crate::uart::pl011_suspend(r, sbsa, c))
+            crate::uart::pl011_suspend(r, sbsa, c).result()
         })
-    }
+    })
 }
 
 /// Serial resume hook of Xen's PL011 driver: write back what
@@ -454,11 +484,11 @@ pub unsafe extern "C" fn xsr_pl011_resume(
     ctx: *mut UartContext,
 ) -> i32 {
     // SAFETY: this function's contract is with_uart's.
-    unsafe {
+    to_c(unsafe {
         uart::with_uart(base, mmio32, ctx, |r, c| {
-            resumed(crate::uart::pl011_restore(r, sbsa, c))
+            crate::uart::pl011_restore(r, sbsa, c).map_err(|e| e.errno())
         })
-    }
+    })
 }
 
 /// Serial suspend hook of Xen's Cadence UART driver (ZynqMP): as
@@ -470,11 +500,11 @@ pub unsafe extern "C" fn xsr_pl011_resume(
 #[no_mangle]
 pub unsafe extern "C" fn xsr_cadence_suspend(base: *mut c_void, ctx: *mut UartContext) -> i32 {
     // SAFETY: this function's contract is with_uart's.
-    unsafe {
+    to_c(unsafe {
         uart::with_uart(base, true, ctx, |r, c| {
-            suspended(crate::uart::cadence_suspend(r, c))
+            crate::uart::cadence_suspend(r, c).result()
         })
-    }
+    })
 }
 
 /// Serial resume hook of Xen's Cadence UART driver: as xsr_pl011_resume().
@@ -485,9 +515,9 @@ pub unsafe extern "C" fn xsr_cadence_suspend(base: *mut c_void, ctx: *mut UartCo
 #[no_mangle]
 pub unsafe extern "C" fn xsr_cadence_resume(base: *mut c_void, ctx: *mut UartContext) -> i32 {
     // SAFETY: this function's contract is with_uart's.
-    unsafe {
+    to_c(unsafe {
         uart::with_uart(base, true, ctx, |r, c| {
-            resumed(crate::uart::cadence_restore(r, c))
+            crate::uart::cadence_restore(r, c).map_err(|e| e.errno())
         })
-    }
+    })
 }

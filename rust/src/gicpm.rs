@@ -37,6 +37,37 @@ pub enum SelftestError {
     Mismatch,
 }
 
+impl SelftestError {
+    /// The errno Xen gets for it.
+    pub const fn errno(self) -> crate::errno::Errno {
+        match self {
+            SelftestError::TimersNotQuiet | SelftestError::Mismatch => crate::errno::Errno::EIO,
+            SelftestError::Save(g)
+            | SelftestError::Restore(g)
+            | SelftestError::Resave(g)
+            | SelftestError::Rerestore(g) => g.errno(),
+        }
+    }
+}
+
+impl crate::line::Piece for SelftestError {
+    /// As Rust's `{:?}` prints it.
+    fn put(&self, line: &mut crate::line::Line) {
+        let (name, inner) = match *self {
+            SelftestError::TimersNotQuiet => ("TimersNotQuiet", None),
+            SelftestError::Save(e) => ("Save", Some(e)),
+            SelftestError::Restore(e) => ("Restore", Some(e)),
+            SelftestError::Resave(e) => ("Resave", Some(e)),
+            SelftestError::Rerestore(e) => ("Rerestore", Some(e)),
+            SelftestError::Mismatch => ("Mismatch", None),
+        };
+        line.push_str(name);
+        if let Some(e) = inner {
+            crate::msg!(@append line; "(", e, ")");
+        }
+    }
+}
+
 /// What a passing self-test measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Selftest {
@@ -100,6 +131,38 @@ fn cycle<G: SuspendableGic>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_print_as_rust_debug_does() {
+        let gic = [
+            GicError::WakerTimeout { cpu: 3 },
+            GicError::RwpTimeout,
+            GicError::ContextTooSmall,
+            GicError::QuiescentTimeout,
+            GicError::NotSaved,
+            GicError::Mismatch,
+        ];
+        let mut all = vec![SelftestError::TimersNotQuiet, SelftestError::Mismatch];
+        for e in gic {
+            all.extend([
+                SelftestError::Save(e),
+                SelftestError::Restore(e),
+                SelftestError::Resave(e),
+                SelftestError::Rerestore(e),
+            ]);
+        }
+        for e in all {
+            assert_eq!(crate::msg!(e).text(), format!("{e:?}"));
+            let want = match e {
+                SelftestError::TimersNotQuiet | SelftestError::Mismatch => crate::errno::Errno::EIO,
+                SelftestError::Save(g)
+                | SelftestError::Restore(g)
+                | SelftestError::Resave(g)
+                | SelftestError::Rerestore(g) => g.errno(),
+            };
+            assert_eq!(e.errno(), want);
+        }
+    }
 
     /// A GIC of three registers; `faulty_restore` forgets the last one.
     #[derive(Default)]

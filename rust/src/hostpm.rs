@@ -1,4 +1,4 @@
-//! The sequence of a host suspend (issue: host suspend orchestration), as an
+//! The sequence of a host suspend, as an
 //! explicit list of steps, each with its undo, so that a failure at any step
 //! undoes exactly the steps that completed, in reverse order. The same
 //! reverse walk is the resume path after a real suspend, and the end of a
@@ -11,8 +11,11 @@
 //! hardware domain is offered SYSTEM_SUSPEND at all, and how far a suspend
 //! goes.
 
-/// One step of a host suspend, in the order it runs (REFERENCE.md section
-/// 3 item 11). Resume undoes them in reverse.
+use crate::errno::Errno;
+use crate::psci::PsciError;
+
+/// One step of a host suspend, in the order it runs. Resume undoes them in
+/// reverse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     /// Pause every domain (the initiating hardware domain included).
@@ -126,6 +129,54 @@ impl Stage {
             .copied()
             .find(|st| st.name().as_bytes() == s)
     }
+
+    /// A `suspend_test=` value as one byte, for an atomic: 0 for "off",
+    /// else 1 + the level's index in [`Stage::DRY_RUNS`]; `None` for a
+    /// value that names no level.
+    pub fn dry_run_code(value: &[u8]) -> Option<u8> {
+        if value == b"off" {
+            return Some(0);
+        }
+        let level = Self::parse_dry_run(value)?;
+        let i = Self::DRY_RUNS.iter().position(|&s| s == level)?;
+        // At most four levels.
+        u8::try_from(i + 1).ok()
+    }
+
+    /// The level a [`Stage::dry_run_code`] stands for (`None`: off).
+    pub fn from_dry_run_code(code: u8) -> Option<Stage> {
+        Self::DRY_RUNS
+            .get(usize::from(code).checked_sub(1)?)
+            .copied()
+    }
+}
+
+/// What of Xen is ready for a suspend, found at boot: as one byte for an
+/// atomic ([`Readiness::bits`]), zero (nothing ready) until then.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Readiness {
+    /// Every console UART in use can suspend and resume.
+    pub console: bool,
+    /// No IOMMU in use, or it can suspend and resume.
+    pub iommu: bool,
+    /// Xen has a resume entry and a real suspend is enabled.
+    pub resume_entry: bool,
+}
+
+impl Readiness {
+    /// As one byte.
+    pub const fn bits(self) -> u8 {
+        self.console as u8 | (self.iommu as u8) << 1 | (self.resume_entry as u8) << 2
+    }
+
+    /// From [`Readiness::bits`].
+    pub const fn from_bits(b: u8) -> Self {
+        Readiness {
+            console: b & 1 != 0,
+            iommu: b & 2 != 0,
+            resume_entry: b & 4 != 0,
+        }
+    }
 }
 
 /// What decides whether the hardware domain may suspend the host, gathered
@@ -146,6 +197,25 @@ pub struct Policy {
     pub resume_entry: bool,
     /// The dry-run level from `suspend_test=`, if any.
     pub dry_run: Option<Stage>,
+}
+
+impl Policy {
+    /// The policy from what Xen found at boot and the dry-run level now.
+    pub const fn new(
+        psci_version: u32,
+        fw_system_suspend: i32,
+        ready: Readiness,
+        dry_run: Option<Stage>,
+    ) -> Self {
+        Policy {
+            psci_version,
+            fw_system_suspend,
+            console_can_suspend: ready.console,
+            iommu_can_suspend: ready.iommu,
+            resume_entry: ready.resume_entry,
+            dry_run,
+        }
+    }
 }
 
 /// Why the hardware domain is not offered SYSTEM_SUSPEND.
@@ -201,14 +271,38 @@ pub fn decide(p: &Policy) -> Result<Stage, Refusal> {
 pub fn psci_code(out: Outcome) -> i32 {
     match out {
         Outcome::Resumed | Outcome::DryRun(_) | Outcome::WokenEarly => crate::psci::SUCCESS,
-        Outcome::Failed { .. } => crate::psci::PsciError::Denied.code(),
+        Outcome::Failed { .. } => PsciError::Denied.code(),
+    }
+}
+
+/// Why a step failed: the kinds do not share one integer space (PSCI's
+/// DENIED and ESRCH are both -3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepError {
+    /// A Xen primitive failed with this errno.
+    Xen(Errno),
+    /// The firmware answered SYSTEM_SUSPEND with this PSCI code.
+    Firmware(PsciError),
+    /// A domain that must be suspended runs (policy `deny`): its id.
+    DomainRuns(u16),
+}
+
+impl crate::line::Piece for StepError {
+    fn put(&self, line: &mut crate::line::Line) {
+        match *self {
+            StepError::Xen(e) => crate::msg!(@append line; e),
+            StepError::Firmware(p) => crate::msg!(@append line; "firmware: ", p.name()),
+            StepError::DomainRuns(id) => {
+                crate::msg!(@append line; "d", id, " is running, not suspended")
+            }
+        }
     }
 }
 
 /// What the sequence needs from Xen.
 pub trait HostPlatform {
-    /// Do `step`; a negative errno (or a PSCI code for the checks) on failure.
-    fn run(&mut self, step: Step) -> Result<(), i32>;
+    /// Do `step`.
+    fn run(&mut self, step: Step) -> Result<(), StepError>;
     /// Undo a step that completed. Cannot fail: a step whose undo can fail
     /// must leave nothing to undo when it fails itself.
     fn undo(&mut self, step: Step);
@@ -235,12 +329,12 @@ pub enum Outcome {
     /// A domain's wake-up interrupt came before the firmware call: the
     /// host did not sleep, every step was undone (it "woke at once").
     WokenEarly,
-    /// `step` failed with this code; the steps before it were undone.
+    /// `step` failed; the steps before it were undone.
     Failed {
         /// The failing step.
         step: Step,
-        /// Its code.
-        code: i32,
+        /// Why.
+        error: StepError,
     },
 }
 
@@ -261,8 +355,8 @@ pub fn run(p: &mut impl HostPlatform, stage: Stage) -> Outcome {
         p.report(step, false, ticks);
         match r {
             Ok(()) => done += 1,
-            Err(code) => {
-                early = Some(Outcome::Failed { step, code });
+            Err(error) => {
+                early = Some(Outcome::Failed { step, error });
                 break;
             }
         }
@@ -322,11 +416,11 @@ mod tests {
     }
 
     impl HostPlatform for Fake {
-        fn run(&mut self, step: Step) -> Result<(), i32> {
+        fn run(&mut self, step: Step) -> Result<(), StepError> {
             let i = SEQUENCE.iter().position(|&s| s == step).unwrap();
             self.events.push(Ev::Run(step));
             if self.fail_at == Some(i) {
-                Err(-16)
+                Err(StepError::Xen(Errno::EBUSY))
             } else {
                 Ok(())
             }
@@ -397,7 +491,7 @@ mod tests {
                 out,
                 Outcome::Failed {
                     step: SEQUENCE[fail],
-                    code: -16
+                    error: StepError::Xen(Errno::EBUSY)
                 }
             );
             let mut want: Vec<Ev> = SEQUENCE[..=fail].iter().map(|&s| Ev::Run(s)).collect();
@@ -508,9 +602,25 @@ mod tests {
     fn the_domain_is_told_success_after_a_resume_or_dry_run_and_denied_on_failure() {
         assert_eq!(psci_code(Outcome::Resumed), 0);
         assert_eq!(psci_code(Outcome::DryRun(Stage::Cpus)), 0);
+        let errors = [
+            StepError::Xen(Errno::EBUSY),
+            StepError::Firmware(PsciError::Denied),
+            StepError::DomainRuns(1),
+        ];
         for step in SEQUENCE {
-            assert_eq!(psci_code(Outcome::Failed { step, code: -16 }), -3);
+            for error in errors {
+                assert_eq!(psci_code(Outcome::Failed { step, error }), -3);
+            }
         }
+        let texts: Vec<String> = errors.iter().map(|e| crate::msg!(e).text()).collect();
+        assert_eq!(
+            texts,
+            [
+                "errno -16",
+                "firmware: DENIED",
+                "d1 is running, not suspended"
+            ]
+        );
     }
 
     #[test]
@@ -526,5 +636,35 @@ mod tests {
             assert!(w[0].steps() < w[1].steps());
         }
         assert_eq!(SEQUENCE[Stage::Platform.steps()], Step::Firmware);
+    }
+
+    #[test]
+    fn dry_run_settings_round_trip_and_refuse_unknown_levels() {
+        assert_eq!(Stage::dry_run_code(b"off"), Some(0));
+        assert_eq!(Stage::from_dry_run_code(0), None);
+        for (i, st) in Stage::DRY_RUNS.into_iter().enumerate() {
+            let code = Stage::dry_run_code(st.name().as_bytes());
+            assert_eq!(code, Some(i as u8 + 1));
+            assert_eq!(Stage::from_dry_run_code(i as u8 + 1), Some(st));
+        }
+        for bad in [&b"full"[..], b"", b"Freeze", b"cpus ", b"5"] {
+            assert_eq!(Stage::dry_run_code(bad), None);
+        }
+        assert_eq!(Stage::from_dry_run_code(5), None);
+        assert_eq!(Stage::from_dry_run_code(u8::MAX), None);
+    }
+
+    #[test]
+    fn readiness_round_trips_through_its_byte() {
+        for b in 0..8u8 {
+            let r = Readiness::from_bits(b);
+            assert_eq!(r.bits(), b);
+            let p = Policy::new(0x1_0001, 0, r, None);
+            assert_eq!(
+                (p.console_can_suspend, p.iommu_can_suspend, p.resume_entry),
+                (r.console, r.iommu, r.resume_entry)
+            );
+        }
+        assert_eq!(Readiness::default().bits(), 0);
     }
 }

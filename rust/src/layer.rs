@@ -1,10 +1,11 @@
 //! The layer's identity and its start-up handshake with Xen.
 
-use core::fmt;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::abi::XSR_ABI_VERSION;
 use crate::errno::Errno;
+use crate::line::Line;
+use crate::msg;
 
 /// The crate version, as printed at boot.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -31,7 +32,7 @@ pub enum Level {
 /// vector in the tests. One call is one line; the line carries no newline.
 pub trait Log {
     /// Write one line.
-    fn line(&mut self, level: Level, args: fmt::Arguments<'_>);
+    fn line(&mut self, level: Level, line: &Line);
 }
 
 /// Why [`init`] refused to enable the layer.
@@ -47,10 +48,10 @@ pub enum InitError {
 }
 
 impl InitError {
-    /// The negative errno the C side gets.
-    pub fn errno(self) -> i32 {
+    /// The errno the C side gets.
+    pub fn errno(self) -> Errno {
         match self {
-            InitError::AbiMismatch { .. } => Errno::EINVAL.code(),
+            InitError::AbiMismatch { .. } => Errno::EINVAL,
         }
     }
 }
@@ -73,10 +74,12 @@ pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
     if xen_abi != XSR_ABI_VERSION {
         log.line(
             Level::Warning,
-            format_args!(
-                "xen-suspend: interface mismatch: Xen was built with xen_suspend.h version {}, \
-             the Rust library has version {}; Rust suspend layer disabled",
-                xen_abi, XSR_ABI_VERSION
+            &msg!(
+                "xen-suspend: interface mismatch: Xen was built with xen_suspend.h version ",
+                xen_abi,
+                ", the Rust library has version ",
+                XSR_ABI_VERSION,
+                "; Rust suspend layer disabled"
             ),
         );
         return Err(InitError::AbiMismatch {
@@ -86,9 +89,14 @@ pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
     }
     log.line(
         Level::Info,
-        format_args!(
-            "xen-suspend: Rust suspend layer v{} present (git {}, interface {})",
-            VERSION, GIT_REV, XSR_ABI_VERSION
+        &msg!(
+            "xen-suspend: Rust suspend layer v",
+            VERSION,
+            " present (git ",
+            GIT_REV,
+            ", interface ",
+            XSR_ABI_VERSION,
+            ")"
         ),
     );
     ENABLED.store(true, Ordering::Release);
@@ -103,8 +111,8 @@ mod tests {
     struct VecLog(Vec<String>);
 
     impl Log for VecLog {
-        fn line(&mut self, _level: Level, args: fmt::Arguments<'_>) {
-            self.0.push(args.to_string());
+        fn line(&mut self, _level: Level, line: &Line) {
+            self.0.push(line.text());
         }
     }
 
@@ -135,7 +143,7 @@ mod tests {
                 library: XSR_ABI_VERSION
             }
         );
-        assert_eq!(err.errno(), -22);
+        assert_eq!(err.errno(), Errno::EINVAL);
         assert_eq!(log.0.len(), 1);
         assert!(log.0[0].contains("disabled"));
         assert!(!log.0[0].contains("present"));

@@ -18,12 +18,15 @@
 
 pub mod abi;
 pub mod errno;
-pub mod fmtbuf;
 pub mod gic;
 pub mod gicpm;
+#[cfg(any(test, feature = "test-aids"))]
+pub mod gicstate;
 pub mod global;
+pub mod hostmsg;
 pub mod hostpm;
 pub mod layer;
+pub mod line;
 pub mod psci;
 pub mod timer;
 pub mod uart;

@@ -22,6 +22,10 @@
 //! Registers are reached through [`Regs`] with 32-bit accesses only. The
 //! code never allocates, never panics and every wait is bounded.
 
+use xsr_arch::primecell::{pl011, Pl011};
+use xsr_arch::reg::{Block, Reg, Reg32};
+
+use crate::errno::Errno;
 use crate::gic::Regs;
 
 /// How many times the transmitter status is read while draining before
@@ -53,6 +57,18 @@ pub struct SaveReport {
     pub drained: bool,
 }
 
+impl SaveReport {
+    /// What Xen's serial suspend hook returns: 0, or -ETIMEDOUT when the
+    /// transmitter did not drain (saved and reset all the same).
+    pub const fn result(self) -> Result<(), Errno> {
+        if self.drained {
+            Ok(())
+        } else {
+            Err(Errno::ETIMEDOUT)
+        }
+    }
+}
+
 /// Why a restore did not happen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UartError {
@@ -61,74 +77,98 @@ pub enum UartError {
     NotSaved,
 }
 
-// PL011 (Arm DDI 0183G), byte offsets.
-/// UARTFR, flag register (read-only).
-const PL011_FR: usize = 0x18;
-/// UARTIBRD, integer baud rate divisor.
-const PL011_IBRD: usize = 0x24;
-/// UARTFBRD, fractional baud rate divisor.
-const PL011_FBRD: usize = 0x28;
-/// UARTLCR_H, line control; writing it latches IBRD and FBRD.
-const PL011_LCR_H: usize = 0x2C;
-/// UARTCR, control.
-const PL011_CR: usize = 0x30;
-/// UARTIFLS, FIFO interrupt levels.
-const PL011_IFLS: usize = 0x34;
-/// UARTIMSC, interrupt mask set/clear.
-const PL011_IMSC: usize = 0x38;
-/// UARTICR, interrupt clear (write-only).
-const PL011_ICR: usize = 0x44;
+impl UartError {
+    /// The errno Xen's serial resume hook returns for it.
+    pub const fn errno(self) -> Errno {
+        match self {
+            UartError::NotSaved => Errno::EINVAL,
+        }
+    }
+}
 
+// PL011 (Arm DDI 0183G): the registers and fields of the project's
+// register table (xsr_arch::primecell). UARTLCR_H latches IBRD and FBRD
+// when written; UARTFR is read-only, UARTICR write-only.
+use pl011::{
+    CR as PL011_CR, FBRD as PL011_FBRD, FR as PL011_FR, IBRD as PL011_IBRD, ICR as PL011_ICR,
+    IFLS as PL011_IFLS, IMSC as PL011_IMSC, LCR_H as PL011_LCR_H,
+};
 /// UARTFR.BUSY: a character is being sent (or the FIFO is not empty).
-const PL011_FR_BUSY: u32 = 1 << 3;
+const PL011_FR_BUSY: u32 = pl011::FR_BUSY;
 /// UARTFR.TXFE: the transmit FIFO (holding register) is empty.
-const PL011_FR_TXFE: u32 = 1 << 7;
+const PL011_FR_TXFE: u32 = pl011::FR_TXFE;
 /// Every interrupt in UARTICR.
-const PL011_ICR_ALL: u32 = 0x7ff;
+const PL011_ICR_ALL: u32 = pl011::INT_ALL;
 
 /// UARTCR at reset: TXE and RXE set, UARTEN clear (disabled).
 const PL011_CR_RESET: u32 = 0x300;
 /// UARTIFLS at reset: both FIFOs at half.
 const PL011_IFLS_RESET: u32 = 0x12;
 
-/// Context slot of UARTIBRD.
-const P_IBRD: usize = 0;
-/// Context slot of UARTFBRD.
-const P_FBRD: usize = 1;
-/// Context slot of UARTLCR_H.
-const P_LCR_H: usize = 2;
-/// Context slot of UARTCR.
-const P_CR: usize = 3;
-/// Context slot of UARTIFLS.
-const P_IFLS: usize = 4;
-/// Context slot of UARTIMSC.
-const P_IMSC: usize = 5;
+/// The PL011 registers a suspend saves, by name. In [`UartContext`] they
+/// are slots 0 to 5 (the table there); [`Self::slots`] and
+/// [`Self::from_slots`] are the only places that know the order.
+#[derive(Clone, Copy, Default)]
+struct Pl011Saved {
+    ibrd: u32,
+    fbrd: u32,
+    lcr_h: u32,
+    cr: u32,
+    ifls: u32,
+    imsc: u32,
+}
 
-// Cadence UART (Zynq UltraScale+ TRM, UG1087), byte offsets.
+impl Pl011Saved {
+    const fn slots(self) -> [u32; 8] {
+        [
+            self.ibrd, self.fbrd, self.lcr_h, self.cr, self.ifls, self.imsc, 0, 0,
+        ]
+    }
+
+    const fn from_slots(slots: [u32; 8]) -> Self {
+        let [ibrd, fbrd, lcr_h, cr, ifls, imsc, _, _] = slots;
+        Self {
+            ibrd,
+            fbrd,
+            lcr_h,
+            cr,
+            ifls,
+            imsc,
+        }
+    }
+}
+
+/// The Cadence UART (Xilinx `xuartps`; Zynq UltraScale+ TRM, UG1087):
+/// its registers are declared here, the only place that uses them.
+pub enum Cadence {}
+impl Block for Cadence {
+    const SIZE: usize = 0x1000;
+}
+
 /// Control register.
-const CDNS_CR: usize = 0x00;
+const CDNS_CR: Reg32<Cadence> = Reg::at(0x00);
 /// Mode register.
-const CDNS_MR: usize = 0x04;
+const CDNS_MR: Reg32<Cadence> = Reg::at(0x04);
 /// Interrupt enable (write-only): sets bits of IMR.
-const CDNS_IER: usize = 0x08;
+const CDNS_IER: Reg32<Cadence> = Reg::at(0x08);
 /// Interrupt disable (write-only): clears bits of IMR.
-const CDNS_IDR: usize = 0x0C;
+const CDNS_IDR: Reg32<Cadence> = Reg::at(0x0C);
 /// Interrupt mask (read-only).
-const CDNS_IMR: usize = 0x10;
+const CDNS_IMR: Reg32<Cadence> = Reg::at(0x10);
 /// Channel interrupt status (write 1 to clear).
-const CDNS_ISR: usize = 0x14;
+const CDNS_ISR: Reg32<Cadence> = Reg::at(0x14);
 /// Baud rate generator (CD).
-const CDNS_BAUDGEN: usize = 0x18;
+const CDNS_BAUDGEN: Reg32<Cadence> = Reg::at(0x18);
 /// Receiver timeout.
-const CDNS_RXTOUT: usize = 0x1C;
+const CDNS_RXTOUT: Reg32<Cadence> = Reg::at(0x1C);
 /// Receiver FIFO trigger level.
-const CDNS_RXWM: usize = 0x20;
+const CDNS_RXWM: Reg32<Cadence> = Reg::at(0x20);
 /// Modem control.
-const CDNS_MODEMCR: usize = 0x24;
+const CDNS_MODEMCR: Reg32<Cadence> = Reg::at(0x24);
 /// Channel status (read-only).
-const CDNS_SR: usize = 0x2C;
+const CDNS_SR: Reg32<Cadence> = Reg::at(0x2C);
 /// Baud rate divider (BDIV).
-const CDNS_BAUDDIV: usize = 0x34;
+const CDNS_BAUDDIV: Reg32<Cadence> = Reg::at(0x34);
 
 /// CR.RX_EN.
 const CDNS_CR_RX_EN: u32 = 1 << 2;
@@ -157,28 +197,54 @@ const CDNS_RXWM_RESET: u32 = 0x20;
 /// BAUDDIV at reset.
 const CDNS_BAUDDIV_RESET: u32 = 0xF;
 
-/// Context slot of CR.
-const C_CR: usize = 0;
-/// Context slot of MR.
-const C_MR: usize = 1;
-/// Context slot of IMR.
-const C_IMR: usize = 2;
-/// Context slot of BAUDGEN.
-const C_BAUDGEN: usize = 3;
-/// Context slot of RXTOUT.
-const C_RXTOUT: usize = 4;
-/// Context slot of RXWM.
-const C_RXWM: usize = 5;
-/// Context slot of MODEMCR.
-const C_MODEMCR: usize = 6;
-/// Context slot of BAUDDIV.
-const C_BAUDDIV: usize = 7;
+/// The Cadence UART registers a suspend saves, by name: slots 0 to 7 of
+/// [`UartContext`] in this order (the table there).
+#[derive(Clone, Copy)]
+struct CadenceSaved {
+    cr: u32,
+    mr: u32,
+    imr: u32,
+    baudgen: u32,
+    rxtout: u32,
+    rxwm: u32,
+    modemcr: u32,
+    bauddiv: u32,
+}
 
-/// Read the status register at `off` until `idle` accepts its value, at
+impl CadenceSaved {
+    const fn slots(self) -> [u32; 8] {
+        [
+            self.cr,
+            self.mr,
+            self.imr,
+            self.baudgen,
+            self.rxtout,
+            self.rxwm,
+            self.modemcr,
+            self.bauddiv,
+        ]
+    }
+
+    const fn from_slots(slots: [u32; 8]) -> Self {
+        let [cr, mr, imr, baudgen, rxtout, rxwm, modemcr, bauddiv] = slots;
+        Self {
+            cr,
+            mr,
+            imr,
+            baudgen,
+            rxtout,
+            rxwm,
+            modemcr,
+            bauddiv,
+        }
+    }
+}
+
+/// Read the status register `status` until `idle` accepts its value, at
 /// most [`DRAIN_POLL_LIMIT`] times. Whether it did.
-fn drain<R: Regs + ?Sized>(r: &R, off: usize, idle: impl Fn(u32) -> bool) -> bool {
+fn drain<B, R: Regs<B> + ?Sized>(r: &R, status: Reg32<B>, idle: impl Fn(u32) -> bool) -> bool {
     for _ in 0..DRAIN_POLL_LIMIT {
-        if idle(r.read32(off)) {
+        if idle(r.read32(status)) {
             return true;
         }
         core::hint::spin_loop();
@@ -188,7 +254,7 @@ fn drain<R: Regs + ?Sized>(r: &R, off: usize, idle: impl Fn(u32) -> bool) -> boo
 
 /// Wait until the PL011 has sent everything (UARTFR.TXFE set, UARTFR.BUSY
 /// clear), at most [`DRAIN_POLL_LIMIT`] reads of UARTFR. Whether it did.
-pub fn pl011_drain(r: &impl Regs) -> bool {
+pub fn pl011_drain(r: &impl Regs<Pl011>) -> bool {
     drain(r, PL011_FR, |fr| {
         fr & PL011_FR_TXFE != 0 && fr & PL011_FR_BUSY == 0
     })
@@ -198,18 +264,21 @@ pub fn pl011_drain(r: &impl Regs) -> bool {
 /// saved) the registers a power loss resets: UARTIBRD, UARTFBRD, UARTLCR_H,
 /// UARTCR, UARTIFLS and UARTIMSC; with `sbsa` (SBSA generic UART) only
 /// UARTIMSC, the others not being implemented. Only reads the UART.
-pub fn pl011_save(r: &mut impl Regs, sbsa: bool, ctx: &mut UartContext) -> SaveReport {
+pub fn pl011_save(r: &mut impl Regs<Pl011>, sbsa: bool, ctx: &mut UartContext) -> SaveReport {
     let drained = pl011_drain(r);
-    let mut regs = [0; 8];
+    let mut saved = Pl011Saved::default();
     if !sbsa {
-        regs[P_IBRD] = r.read32(PL011_IBRD);
-        regs[P_FBRD] = r.read32(PL011_FBRD);
-        regs[P_LCR_H] = r.read32(PL011_LCR_H);
-        regs[P_CR] = r.read32(PL011_CR);
-        regs[P_IFLS] = r.read32(PL011_IFLS);
+        saved.ibrd = r.read32(PL011_IBRD);
+        saved.fbrd = r.read32(PL011_FBRD);
+        saved.lcr_h = r.read32(PL011_LCR_H);
+        saved.cr = r.read32(PL011_CR);
+        saved.ifls = r.read32(PL011_IFLS);
     }
-    regs[P_IMSC] = r.read32(PL011_IMSC);
-    *ctx = UartContext { regs, saved: true };
+    saved.imsc = r.read32(PL011_IMSC);
+    *ctx = UartContext {
+        regs: saved.slots(),
+        saved: true,
+    };
     SaveReport { drained }
 }
 
@@ -218,7 +287,7 @@ pub fn pl011_save(r: &mut impl Regs, sbsa: bool, ctx: &mut UartContext) -> SaveR
 /// (all masked), then UARTIBRD = UARTFBRD = 0, UARTLCR_H = 0 (which also
 /// flushes the transmit FIFO) and UARTIFLS = 0x12. With `sbsa`, only
 /// UARTIMSC = 0.
-pub fn pl011_reset(r: &mut impl Regs, sbsa: bool) {
+pub fn pl011_reset(r: &mut impl Regs<Pl011>, sbsa: bool) {
     if sbsa {
         r.write32(PL011_IMSC, 0);
         return;
@@ -234,7 +303,7 @@ pub fn pl011_reset(r: &mut impl Regs, sbsa: bool) {
 /// Suspend the PL011: [`pl011_save`], then [`pl011_reset`] (the state a
 /// power loss leaves, so a missing restore shows at once, not only after a
 /// real power cut). Resume with [`pl011_restore`].
-pub fn pl011_suspend(r: &mut impl Regs, sbsa: bool, ctx: &mut UartContext) -> SaveReport {
+pub fn pl011_suspend(r: &mut impl Regs<Pl011>, sbsa: bool, ctx: &mut UartContext) -> SaveReport {
     let report = pl011_save(r, sbsa, ctx);
     pl011_reset(r, sbsa);
     report
@@ -249,25 +318,25 @@ pub fn pl011_suspend(r: &mut impl Regs, sbsa: bool, ctx: &mut UartContext) -> Sa
 ///
 /// [`UartError::NotSaved`] if `ctx` holds no save: nothing is touched.
 pub fn pl011_restore(
-    r: &mut impl Regs,
+    r: &mut impl Regs<Pl011>,
     sbsa: bool,
     ctx: &mut UartContext,
 ) -> Result<(), UartError> {
     if !ctx.saved {
         return Err(UartError::NotSaved);
     }
-    let s = ctx.regs;
+    let s = Pl011Saved::from_slots(ctx.regs);
     if !sbsa {
         r.write32(PL011_CR, 0);
-        r.write32(PL011_IBRD, s[P_IBRD]);
-        r.write32(PL011_FBRD, s[P_FBRD]);
-        r.write32(PL011_LCR_H, s[P_LCR_H]);
-        r.write32(PL011_IFLS, s[P_IFLS]);
+        r.write32(PL011_IBRD, s.ibrd);
+        r.write32(PL011_FBRD, s.fbrd);
+        r.write32(PL011_LCR_H, s.lcr_h);
+        r.write32(PL011_IFLS, s.ifls);
     }
     r.write32(PL011_ICR, PL011_ICR_ALL);
-    r.write32(PL011_IMSC, s[P_IMSC]);
+    r.write32(PL011_IMSC, s.imsc);
     if !sbsa {
-        r.write32(PL011_CR, s[P_CR]);
+        r.write32(PL011_CR, s.cr);
     }
     ctx.saved = false;
     Ok(())
@@ -276,7 +345,7 @@ pub fn pl011_restore(
 /// Wait until the Cadence UART has sent everything (SR.TEMPTY set,
 /// SR.TACTIVE clear), at most [`DRAIN_POLL_LIMIT`] reads of SR. Whether it
 /// did.
-pub fn cadence_drain(r: &impl Regs) -> bool {
+pub fn cadence_drain(r: &impl Regs<Cadence>) -> bool {
     drain(r, CDNS_SR, |sr| {
         sr & CDNS_SR_TEMPTY != 0 && sr & CDNS_SR_TACTIVE == 0
     })
@@ -285,18 +354,22 @@ pub fn cadence_drain(r: &impl Regs) -> bool {
 /// Drain the Cadence UART ([`cadence_drain`]), then save into `ctx` (and
 /// mark it saved) the registers a power loss resets: CR, MR, IMR, BAUDGEN,
 /// RXTOUT, RXWM, MODEMCR and BAUDDIV. Only reads the UART.
-pub fn cadence_save(r: &mut impl Regs, ctx: &mut UartContext) -> SaveReport {
+pub fn cadence_save(r: &mut impl Regs<Cadence>, ctx: &mut UartContext) -> SaveReport {
     let drained = cadence_drain(r);
-    let mut regs = [0; 8];
-    regs[C_CR] = r.read32(CDNS_CR);
-    regs[C_MR] = r.read32(CDNS_MR);
-    regs[C_IMR] = r.read32(CDNS_IMR);
-    regs[C_BAUDGEN] = r.read32(CDNS_BAUDGEN);
-    regs[C_RXTOUT] = r.read32(CDNS_RXTOUT);
-    regs[C_RXWM] = r.read32(CDNS_RXWM);
-    regs[C_MODEMCR] = r.read32(CDNS_MODEMCR);
-    regs[C_BAUDDIV] = r.read32(CDNS_BAUDDIV);
-    *ctx = UartContext { regs, saved: true };
+    let saved = CadenceSaved {
+        cr: r.read32(CDNS_CR),
+        mr: r.read32(CDNS_MR),
+        imr: r.read32(CDNS_IMR),
+        baudgen: r.read32(CDNS_BAUDGEN),
+        rxtout: r.read32(CDNS_RXTOUT),
+        rxwm: r.read32(CDNS_RXWM),
+        modemcr: r.read32(CDNS_MODEMCR),
+        bauddiv: r.read32(CDNS_BAUDDIV),
+    };
+    *ctx = UartContext {
+        regs: saved.slots(),
+        saved: true,
+    };
     SaveReport { drained }
 }
 
@@ -304,7 +377,7 @@ pub fn cadence_save(r: &mut impl Regs, ctx: &mut UartContext) -> SaveReport {
 /// (Zynq UltraScale+ TRM): CR = 0x128 first (RX_DIS and TX_DIS: disabled),
 /// IDR = all ones (IMR = 0: all masked), then MR = 0, BAUDGEN = 0x28B,
 /// BAUDDIV = 0xF, RXTOUT = 0, RXWM = 0x20 and MODEMCR = 0.
-pub fn cadence_reset(r: &mut impl Regs) {
+pub fn cadence_reset(r: &mut impl Regs<Cadence>) {
     r.write32(CDNS_CR, CDNS_CR_RESET);
     r.write32(CDNS_IDR, u32::MAX);
     r.write32(CDNS_MR, 0);
@@ -317,7 +390,7 @@ pub fn cadence_reset(r: &mut impl Regs) {
 
 /// Suspend the Cadence UART: [`cadence_save`], then [`cadence_reset`].
 /// Resume with [`cadence_restore`].
-pub fn cadence_suspend(r: &mut impl Regs, ctx: &mut UartContext) -> SaveReport {
+pub fn cadence_suspend(r: &mut impl Regs<Cadence>, ctx: &mut UartContext) -> SaveReport {
     let report = cadence_save(r, ctx);
     cadence_reset(r);
     report
@@ -332,22 +405,22 @@ pub fn cadence_suspend(r: &mut impl Regs, ctx: &mut UartContext) -> SaveReport {
 /// STPBRK are not replayed: the FIFOs come out of the power loss empty).
 ///
 /// [`UartError::NotSaved`] if `ctx` holds no save: nothing is touched.
-pub fn cadence_restore(r: &mut impl Regs, ctx: &mut UartContext) -> Result<(), UartError> {
+pub fn cadence_restore(r: &mut impl Regs<Cadence>, ctx: &mut UartContext) -> Result<(), UartError> {
     if !ctx.saved {
         return Err(UartError::NotSaved);
     }
-    let s = ctx.regs;
+    let s = CadenceSaved::from_slots(ctx.regs);
     r.write32(CDNS_CR, CDNS_CR_RX_DIS | CDNS_CR_TX_DIS);
-    r.write32(CDNS_MR, s[C_MR]);
-    r.write32(CDNS_BAUDGEN, s[C_BAUDGEN]);
-    r.write32(CDNS_BAUDDIV, s[C_BAUDDIV]);
-    r.write32(CDNS_RXTOUT, s[C_RXTOUT]);
-    r.write32(CDNS_RXWM, s[C_RXWM]);
-    r.write32(CDNS_MODEMCR, s[C_MODEMCR]);
+    r.write32(CDNS_MR, s.mr);
+    r.write32(CDNS_BAUDGEN, s.baudgen);
+    r.write32(CDNS_BAUDDIV, s.bauddiv);
+    r.write32(CDNS_RXTOUT, s.rxtout);
+    r.write32(CDNS_RXWM, s.rxwm);
+    r.write32(CDNS_MODEMCR, s.modemcr);
     r.write32(CDNS_ISR, u32::MAX);
-    r.write32(CDNS_IDR, !s[C_IMR]);
-    r.write32(CDNS_IER, s[C_IMR]);
-    r.write32(CDNS_CR, s[C_CR] & CDNS_CR_KEEP);
+    r.write32(CDNS_IDR, !s.imr);
+    r.write32(CDNS_IER, s.imr);
+    r.write32(CDNS_CR, s.cr & CDNS_CR_KEEP);
     ctx.saved = false;
     Ok(())
 }
@@ -552,8 +625,9 @@ mod tests {
         }
     }
 
-    impl Regs for FakeUart {
-        fn read32(&self, off: usize) -> u32 {
+    impl<B> Regs<B> for FakeUart {
+        fn read32(&self, r: Reg32<B>) -> u32 {
+            let off = r.offset();
             self.check(off);
             self.log.borrow_mut().push(Access::Read(off));
             match (self.kind, off) {
@@ -570,7 +644,8 @@ mod tests {
             }
         }
 
-        fn write32(&mut self, off: usize, val: u32) {
+        fn write32(&mut self, r: Reg32<B>, val: u32) {
+            let off = r.offset();
             self.check(off);
             self.log.borrow_mut().push(Access::Write(off, val));
             match (self.kind, off) {
@@ -598,14 +673,6 @@ mod tests {
                 }
                 _ => self.poke(off, val),
             }
-        }
-
-        fn read64(&self, off: usize) -> u64 {
-            panic!("64-bit read of a UART register at {off:#x}");
-        }
-
-        fn write64(&mut self, off: usize, _val: u64) {
-            panic!("64-bit write of a UART register at {off:#x}");
         }
     }
 
@@ -977,5 +1044,15 @@ mod tests {
                 prop_assert!(!ctx.saved);
             }
         }
+    }
+
+    #[test]
+    fn hook_results_for_xen() {
+        assert_eq!(SaveReport { drained: true }.result(), Ok(()));
+        assert_eq!(
+            SaveReport { drained: false }.result(),
+            Err(Errno::ETIMEDOUT)
+        );
+        assert_eq!(UartError::NotSaved.errno(), Errno::EINVAL);
     }
 }

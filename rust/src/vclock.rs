@@ -1,4 +1,4 @@
-//! Domains that run when the host suspends (seed 000: "Any domU that is
+//! Domains that run when the host suspends (the design: "Any domU that is
 //! not suspended when dom0 suspends will be frozen ... the others will be
 //! thawed"): what Xen does with them ([`DomUs`], `xsr_host_suspend_domus=`
 //! on Xen's command line), and the virtual counter of a frozen domain.

@@ -14,6 +14,7 @@
 //! in the domain's [`ResumeSlot`]; resuming only applies it and cannot fail.
 
 use crate::abi::ResumeSlot;
+use crate::errno::Errno;
 use crate::psci::{self, psr, Conv, PsciError};
 
 /// What the vPSCI code needs from a domain. Xen implements it over
@@ -38,7 +39,7 @@ pub trait GuestDomain {
     fn sctlr_reset_value(&self) -> u64;
     /// Load `entry` into vCPU `vcpu`, which is not running. A negative errno
     /// on failure.
-    fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), i32>;
+    fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), Errno>;
     /// Give vCPU `vcpu`, which is not running, the interrupt state of a
     /// core leaving powerdown: its virtual GIC CPU interface at reset (no
     /// list register in use, no active priority, priority mask and group
@@ -257,8 +258,8 @@ pub enum Resumed {
     Failed {
         /// The vCPU.
         vcpu: u32,
-        /// The errno.
-        errno: i32,
+        /// The error.
+        errno: Errno,
     },
 }
 
@@ -363,7 +364,7 @@ mod tests {
         suspended: bool,
         slot: ResumeSlot,
         loaded: Vec<(u32, VcpuEntry)>,
-        load_fails: Option<i32>,
+        load_fails: Option<Errno>,
         /// The vCPUs whose interrupt state was reset, in order.
         irq_resets: Vec<u32>,
         /// Interrupts active for the suspended vCPU.
@@ -448,7 +449,7 @@ mod tests {
         fn sctlr_reset_value(&self) -> u64 {
             SCTLR_RESET
         }
-        fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), i32> {
+        fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), Errno> {
             if let Some(e) = self.load_fails {
                 return Err(e);
             }
@@ -1045,12 +1046,12 @@ mod tests {
             system_suspend(&mut d, &mut NoHostSuspend, 0, S64, 0x4000_1000, 0),
             0
         );
-        d.load_fails = Some(-22);
+        d.load_fails = Some(Errno::EINVAL);
         assert_eq!(
             resume(&mut d),
             Resumed::Failed {
                 vcpu: 0,
-                errno: -22
+                errno: Errno::EINVAL
             }
         );
         assert!(!d.slot.armed);

@@ -7,20 +7,16 @@ use xsr_firmware::psci::Platform;
 use xsr_firmware::regs::{self, WipeMode};
 use xsr_firmware::suspend::{Rtc, SuspendOps, WakeReason};
 
+use xsr_arch::primecell::{pl031, pl061, Pl031, Pl061};
+
 use crate::cpu;
 use crate::gic;
-use crate::mmio::Mmio;
+use xsr_arch::mmio::Mmio;
 
 // SAFETY: the PL031's 4 KB register block of QEMU virt.
-const RTC: Mmio = unsafe { Mmio::new(RTC_BASE, 0x1000) };
+const RTC: Mmio<Pl031> = unsafe { Mmio::fixed(RTC_BASE as usize) };
 // SAFETY: the secure PL061's 4 KB register block (secure only).
-const GPIO: Mmio = unsafe { Mmio::new(SECURE_GPIO_BASE, 0x1000) };
-
-const RTC_DR: u64 = 0x00;
-const RTC_MR: u64 = 0x04;
-const RTC_IMSC: u64 = 0x10;
-const RTC_RIS: u64 = 0x14;
-const GPIO_DIR: u64 = 0x400;
+const GPIO: Mmio<Pl061> = unsafe { Mmio::fixed(SECURE_GPIO_BASE as usize) };
 
 /// The PSCI decisions' view of the hardware.
 pub struct Board;
@@ -35,12 +31,14 @@ impl Platform for Board {
 /// edge), then waits a second for QEMU to act.
 fn gpio_pulse(line: u32) {
     let bit = 1u32 << line;
-    // GPIODATA is addressed through a mask: address bits 9:2 select the
-    // lines a write changes.
-    let data = (bit as u64) << 2;
-    GPIO.write(data, 0);
-    GPIO.write(GPIO_DIR, GPIO.read(GPIO_DIR) | bit);
-    GPIO.write(data, bit);
+    // GPIODATA is addressed through a mask: the register of the line's
+    // bit changes only that line.
+    let Some(data) = pl061::DATA.get(bit as usize) else {
+        return;
+    };
+    GPIO.write32(data, 0);
+    GPIO.write32(pl061::DIR, GPIO.read32(pl061::DIR) | bit);
+    GPIO.write32(data, bit);
     cpu::udelay(1_000_000);
 }
 
@@ -81,10 +79,10 @@ impl SuspendOps for Suspend {
 
     fn rtc(&mut self) -> Rtc {
         Rtc {
-            dr: RTC.read(RTC_DR),
-            mr: RTC.read(RTC_MR),
-            imsc: RTC.read(RTC_IMSC),
-            ris: RTC.read(RTC_RIS),
+            dr: RTC.read32(pl031::DR),
+            mr: RTC.read32(pl031::MR),
+            imsc: RTC.read32(pl031::IMSC),
+            ris: RTC.read32(pl031::RIS),
         }
     }
 

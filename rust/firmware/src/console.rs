@@ -11,25 +11,17 @@ use core::fmt::{self, Write};
 use xsr_firmware::layout::UART_BASE;
 use xsr_firmware::spin::SpinLock;
 
-use crate::mmio::Mmio;
+use xsr_arch::primecell::{pl011, Pl011};
 
-const DR: u64 = 0x00;
-const FR: u64 = 0x18;
-const CR: u64 = 0x30;
-const IMSC: u64 = 0x38;
-const RIS: u64 = 0x3c;
-const ICR: u64 = 0x44;
-const FR_BUSY: u32 = 1 << 3;
-const FR_TXFF: u32 = 1 << 5;
-const CR_UARTEN: u32 = 1 << 0;
-const CR_TXE: u32 = 1 << 8;
-const INT_TX: u32 = 1 << 5;
+use xsr_arch::mmio::Mmio;
+
+use pl011::{CR, CR_TXE, CR_UARTEN, DR, FR, FR_BUSY, FR_TXFF, ICR, IMSC, INT_TX, RIS};
 
 /// Polls of FR before a character (or the final drain) is given up.
 const SPIN_LIMIT: u32 = 1_000_000;
 
 // SAFETY: the PL011's 4 KB register block of QEMU virt.
-const UART: Mmio = unsafe { Mmio::new(UART_BASE, 0x1000) };
+const UART: Mmio<Pl011> = unsafe { Mmio::fixed(UART_BASE as usize) };
 
 static LOCK: SpinLock<()> = SpinLock::new(());
 
@@ -38,10 +30,10 @@ struct Tx;
 impl Tx {
     fn put(&mut self, b: u8) {
         let mut n = 0;
-        while UART.read(FR) & FR_TXFF != 0 && n < SPIN_LIMIT {
+        while UART.read32(FR) & FR_TXFF != 0 && n < SPIN_LIMIT {
             n += 1;
         }
-        UART.write(DR, b as u32);
+        UART.write32(DR, b as u32);
     }
 }
 
@@ -58,22 +50,22 @@ impl Write for Tx {
 }
 
 fn emit(args: fmt::Arguments) {
-    let cr = UART.read(CR);
-    let imsc = UART.read(IMSC);
-    let tx_pending = UART.read(RIS) & INT_TX != 0;
-    UART.write(IMSC, 0);
-    UART.write(CR, cr | CR_UARTEN | CR_TXE);
+    let cr = UART.read32(CR);
+    let imsc = UART.read32(IMSC);
+    let tx_pending = UART.read32(RIS) & INT_TX != 0;
+    UART.write32(IMSC, 0);
+    UART.write32(CR, cr | CR_UARTEN | CR_TXE);
     let _ = Tx.write_fmt(args);
     let _ = Tx.write_str("\n");
     let mut n = 0;
-    while UART.read(FR) & FR_BUSY != 0 && n < SPIN_LIMIT {
+    while UART.read32(FR) & FR_BUSY != 0 && n < SPIN_LIMIT {
         n += 1;
     }
     if !tx_pending {
-        UART.write(ICR, INT_TX);
+        UART.write32(ICR, INT_TX);
     }
-    UART.write(IMSC, imsc);
-    UART.write(CR, cr);
+    UART.write32(IMSC, imsc);
+    UART.write32(CR, cr);
 }
 
 /// Prints one line (a newline is added).

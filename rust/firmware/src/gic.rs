@@ -6,7 +6,7 @@
 //! for the banked SGI/PPI registers of each CPU), the non-secure world
 //! owns enables, priorities, routing.
 //! - GICv3 (DS = 0): GICD_CTLR.ARE_S | ARE_NS (EnableGrp1NS is Xen's);
-//!   each CPU wakes its redistributor (GICR_WAKER, RAZ/WI to non-secure
+//!   each CPU wakes its redistributor (gicr::WAKER, RAZ/WI to non-secure
 //!   accesses) and sets ICC_SRE_EL3 so that EL2 uses the system registers.
 //! - GICv2 (security extensions): GICD_CTLR both groups; each CPU's
 //!   secure GICC_CTLR: Group 0 enabled, signalled as FIQ, bypass disabled
@@ -29,73 +29,31 @@ use xsr_firmware::layout::{
 };
 use xsr_firmware::regs::gic as geom;
 
+use xsr_arch::gic::{gicc, gicd, gich, gicr, Gicc, Gicd, Gich, Gicr};
+use xsr_arch::reg::{Bank32, Block, Reg32};
+
 use crate::cpu;
-use crate::mmio::Mmio;
+use xsr_arch::mmio::Mmio;
 
 // SAFETY: QEMU virt's GIC register blocks (64 KB distributor, the
-// redistributor region, the GICv2 CPU interface and GICH); the firmware
-// touches the ones of the GIC version the machine has.
-const GICD: Mmio = unsafe { Mmio::new(GICD_BASE, 0x1_0000) };
+// first redistributor of the region, the GICv2 CPU interface and GICH);
+// the firmware touches the ones of the GIC version the machine has.
+const GICD: Mmio<Gicd> = unsafe { Mmio::fixed(GICD_BASE as usize) };
 // SAFETY: as above.
-const GICR: Mmio = unsafe { Mmio::new(GICR_BASE, GICR_REGION_SIZE) };
+const GICR0: Mmio<Gicr> = unsafe { Mmio::fixed(GICR_BASE as usize) };
 // SAFETY: as above.
-const GICC: Mmio = unsafe { Mmio::new(GICC_BASE, 0x2000) };
+const GICC: Mmio<Gicc> = unsafe { Mmio::fixed(GICC_BASE as usize) };
 // SAFETY: as above.
-const GICH: Mmio = unsafe { Mmio::new(GICH_BASE, 0x1000) };
+const GICH: Mmio<Gich> = unsafe { Mmio::fixed(GICH_BASE as usize) };
 
-// Distributor.
-const GICD_CTLR: u64 = 0x0000;
-const GICD_TYPER: u64 = 0x0004;
-const GICD_IGROUPR: u64 = 0x0080;
-const GICD_ICENABLER: u64 = 0x0180;
-const GICD_ICPENDR: u64 = 0x0280;
-const GICD_ICACTIVER: u64 = 0x0380;
-const GICD_IPRIORITYR: u64 = 0x0400;
-const GICD_ITARGETSR: u64 = 0x0800;
-const GICD_ICFGR: u64 = 0x0c00;
-const GICD_IGRPMODR: u64 = 0x0d00;
-const GICD_CPENDSGIR: u64 = 0x0f10;
-const GICD_IGROUPRNE: u64 = 0x1000;
-const GICD_ICENABLERNE: u64 = 0x1400;
-const GICD_ICPENDRNE: u64 = 0x1800;
-const GICD_ICACTIVERNE: u64 = 0x1c00;
-const GICD_IPRIORITYRNE: u64 = 0x2000;
-const GICD_ICFGRNE: u64 = 0x3000;
-const GICD_IGRPMODRNE: u64 = 0x3400;
-const GICD_IROUTER: u64 = 0x6000;
-const GICD_IROUTERNE: u64 = 0x8000;
-const GICD_CTLR_RWP: u32 = 1 << 31;
-/// Secure view, DS = 0: EnableGrp1NS, ARE_S, ARE_NS.
-const GICD_CTLR_G1NS: u32 = 1 << 1;
-const GICD_CTLR_ARE: u32 = (1 << 4) | (1 << 5);
+/// GICD_CTLR in the secure view of a GICv3: EnableGrp1NS, ARE_S | ARE_NS.
+const GICD_CTLR_G1NS: u32 = gicd::CTLR_ENABLE_GRP1;
+const GICD_CTLR_ARE: u32 = gicd::CTLR_ARE | gicd::CTLR_ARE_NS;
 /// GICv2 secure view: EnableGrp0, EnableGrp1.
-const GICD_V2_GRP0: u32 = 1 << 0;
-const GICD_V2_GRP1: u32 = 1 << 1;
-
-// Redistributor: RD frame, then the SGI frame 64 KB above.
-const GICR_CTLR: u64 = 0x0000;
-const GICR_TYPER: u64 = 0x0008;
-const GICR_WAKER: u64 = 0x0014;
-const GICR_PROPBASER: u64 = 0x0070;
-const GICR_PENDBASER: u64 = 0x0078;
-const GICR_SGI: u64 = 0x1_0000;
-const GICR_CTLR_RWP: u32 = 1 << 3;
-const WAKER_PROCESSOR_SLEEP: u32 = 1 << 1;
-const WAKER_CHILDREN_ASLEEP: u32 = 1 << 2;
-
-// GICv2 CPU interface (secure view) and virtual interface control.
-const GICC_CTLR: u64 = 0x00;
-const GICC_PMR: u64 = 0x04;
-const GICC_ABPR: u64 = 0x1c;
-const GICC_APR: u64 = 0xd0;
-const GICC_NSAPR: u64 = 0xe0;
+const GICD_V2_GRP0: u32 = gicd::CTLR_ENABLE_GRP0;
+const GICD_V2_GRP1: u32 = gicd::CTLR_ENABLE_GRP1;
 /// EnableGrp0, FIQEn, FIQ/IRQ bypass disabled for both groups.
 const GICC_CTLR_SECURE: u32 = 1 | (1 << 3) | (0xf << 5);
-const GICH_HCR: u64 = 0x00;
-const GICH_VTR: u64 = 0x04;
-const GICH_VMCR: u64 = 0x08;
-const GICH_APR: u64 = 0xf0;
-const GICH_LR: u64 = 0x100;
 
 /// Bound on RWP / ChildrenAsleep polls (each an MMIO read).
 const POLL_LIMIT: u32 = 1_000_000;
@@ -127,9 +85,9 @@ impl Version {
     }
 }
 
-fn wait_clear(block: Mmio, reg: u64, bit: u32) -> bool {
+fn wait_clear<B: Block>(block: Mmio<B>, reg: Reg32<B>, bit: u32) -> bool {
     let mut n = 0;
-    while block.read(reg) & bit != 0 {
+    while block.read32(reg) & bit != 0 {
         n += 1;
         if n >= POLL_LIMIT {
             return false;
@@ -138,24 +96,34 @@ fn wait_clear(block: Mmio, reg: u64, bit: u32) -> bool {
     true
 }
 
+/// Writes `value` to registers `start..end` of `bank` (those it has).
+fn fill<B: Block>(m: Mmio<B>, bank: Bank32<B>, start: u64, end: u64, value: u32) {
+    for r in bank.range(start as usize, end as usize) {
+        m.write32(r, value);
+    }
+}
+
 fn lines() -> u64 {
-    geom::lines(GICD.read(GICD_TYPER)) as u64
+    geom::lines(GICD.read32(gicd::TYPER)) as u64
 }
 
 fn espis() -> u64 {
-    geom::espi_lines(GICD.read(GICD_TYPER)) as u64
+    geom::espi_lines(GICD.read32(gicd::TYPER)) as u64
 }
 
 /// Every redistributor of the region, in order: (RD frame, GICR_TYPER).
-fn redistributors() -> impl Iterator<Item = (Mmio, u64)> {
+fn redistributors() -> impl Iterator<Item = (Mmio<Gicr>, u64)> {
     let mut offset = 0u64;
     let mut done = false;
     core::iter::from_fn(move || {
-        if done || offset >= GICR_REGION_SIZE {
+        if done || offset + Gicr::SIZE as u64 > GICR_REGION_SIZE {
             return None;
         }
-        let rd = GICR.sub(offset, 0x4_0000);
-        let typer = rd.read64(GICR_TYPER);
+        // SAFETY: a redistributor's frames inside QEMU virt's
+        // redistributor region (checked above), at the stride the
+        // previous one's GICR_TYPER gave.
+        let rd = unsafe { GICR0.above(offset as usize) }?;
+        let typer = rd.read64(gicr::TYPER);
         if typer == 0 && offset > 0 {
             return None;
         }
@@ -166,7 +134,7 @@ fn redistributors() -> impl Iterator<Item = (Mmio, u64)> {
 }
 
 /// The redistributor of the CPU with this MPIDR.
-fn redistributor_of(mpidr: u64) -> Option<Mmio> {
+fn redistributor_of(mpidr: u64) -> Option<Mmio<Gicr>> {
     let aff = (mpidr & 0xff_ffff) | ((mpidr >> 8) & 0xff00_0000);
     redistributors()
         .find(|(_, typer)| typer >> 32 == aff)
@@ -177,7 +145,7 @@ fn redistributor_of(mpidr: u64) -> Option<Mmio> {
 pub fn cpu_count() -> usize {
     match version() {
         Version::V3 => redistributors().count(),
-        Version::V2 => geom::v2_cpus(GICD.read(GICD_TYPER)),
+        Version::V2 => geom::v2_cpus(GICD.read32(gicd::TYPER)),
     }
     .min(MAX_CPUS)
 }
@@ -190,29 +158,23 @@ pub fn init_global() {
     let lines = lines();
     match version() {
         Version::V3 => {
-            let ctlr = GICD.read(GICD_CTLR);
+            let ctlr = GICD.read32(gicd::CTLR);
             if ctlr & GICD_CTLR_ARE != GICD_CTLR_ARE {
                 // ARE may only change with every group disabled.
-                GICD.write(GICD_CTLR, 0);
-                wait_clear(GICD, GICD_CTLR, GICD_CTLR_RWP);
-                GICD.write(GICD_CTLR, GICD_CTLR_ARE);
-                wait_clear(GICD, GICD_CTLR, GICD_CTLR_RWP);
+                GICD.write32(gicd::CTLR, 0);
+                wait_clear(GICD, gicd::CTLR, gicd::CTLR_RWP);
+                GICD.write32(gicd::CTLR, GICD_CTLR_ARE);
+                wait_clear(GICD, gicd::CTLR, gicd::CTLR_RWP);
             }
-            for n in 1..lines / 32 {
-                GICD.write(GICD_IGROUPR + 4 * n, !0);
-                GICD.write(GICD_IGRPMODR + 4 * n, 0);
-            }
-            for n in 0..espis() / 32 {
-                GICD.write(GICD_IGROUPRNE + 4 * n, !0);
-                GICD.write(GICD_IGRPMODRNE + 4 * n, 0);
-            }
+            fill(GICD, gicd::IGROUPR, 1, lines / 32, !0);
+            fill(GICD, gicd::IGRPMODR, 1, lines / 32, 0);
+            fill(GICD, gicd::IGROUPR_E, 0, espis() / 32, !0);
+            fill(GICD, gicd::IGRPMODR_E, 0, espis() / 32, 0);
         }
         Version::V2 => {
-            for n in 1..lines / 32 {
-                GICD.write(GICD_IGROUPR + 4 * n, !0);
-            }
-            let ctlr = GICD.read(GICD_CTLR);
-            GICD.write(GICD_CTLR, ctlr | GICD_V2_GRP0 | GICD_V2_GRP1);
+            fill(GICD, gicd::IGROUPR, 1, lines / 32, !0);
+            let ctlr = GICD.read32(gicd::CTLR);
+            GICD.write32(gicd::CTLR, ctlr | GICD_V2_GRP0 | GICD_V2_GRP1);
         }
     }
 }
@@ -228,18 +190,17 @@ pub fn init_cpu() -> bool {
             let Some(rd) = redistributor_of(cpu::ids().mpidr) else {
                 return false;
             };
-            let waker = rd.read(GICR_WAKER);
-            rd.write(GICR_WAKER, waker & !WAKER_PROCESSOR_SLEEP);
-            let awake = wait_clear(rd, GICR_WAKER, WAKER_CHILDREN_ASLEEP);
-            let sgi = rd.sub(GICR_SGI, 0x1_0000);
-            sgi.write(GICD_IGROUPR, !0);
-            sgi.write(GICD_IGRPMODR, 0);
+            let waker = rd.read32(gicr::WAKER);
+            rd.write32(gicr::WAKER, waker & !gicr::WAKER_PROCESSOR_SLEEP);
+            let awake = wait_clear(rd, gicr::WAKER, gicr::WAKER_CHILDREN_ASLEEP);
+            rd.write32(gicr::IGROUPR0, !0);
+            rd.write32(gicr::IGRPMODR0, 0);
             awake
         }
         Version::V2 => {
-            GICD.write(GICD_IGROUPR, !0);
-            GICC.write(GICC_CTLR, GICC_CTLR_SECURE);
-            GICC.write(GICC_PMR, 0xff);
+            fill(GICD, gicd::IGROUPR, 0, 1, !0);
+            GICC.write32(gicc::CTLR, GICC_CTLR_SECURE);
+            GICC.write32(gicc::PMR, 0xff);
             true
         }
     }
@@ -250,10 +211,10 @@ pub fn init_cpu() -> bool {
 pub fn cpu_off() {
     if version() == Version::V3 {
         if let Some(rd) = redistributor_of(cpu::ids().mpidr) {
-            let waker = rd.read(GICR_WAKER);
-            rd.write(GICR_WAKER, waker | WAKER_PROCESSOR_SLEEP);
+            let waker = rd.read32(gicr::WAKER);
+            rd.write32(gicr::WAKER, waker | gicr::WAKER_PROCESSOR_SLEEP);
             let mut n = 0;
-            while rd.read(GICR_WAKER) & WAKER_CHILDREN_ASLEEP == 0 && n < POLL_LIMIT {
+            while rd.read32(gicr::WAKER) & gicr::WAKER_CHILDREN_ASLEEP == 0 && n < POLL_LIMIT {
                 n += 1;
             }
         }
@@ -268,95 +229,66 @@ pub fn wipe() {
     let lines = lines();
     match version() {
         Version::V3 => {
-            let ctlr = GICD.read(GICD_CTLR);
-            GICD.write(GICD_CTLR, ctlr & !GICD_CTLR_G1NS);
-            wait_clear(GICD, GICD_CTLR, GICD_CTLR_RWP);
-            for n in 1..lines / 32 {
-                GICD.write(GICD_ICENABLER + 4 * n, !0);
-                GICD.write(GICD_ICPENDR + 4 * n, !0);
-                GICD.write(GICD_ICACTIVER + 4 * n, !0);
-            }
-            wait_clear(GICD, GICD_CTLR, GICD_CTLR_RWP);
-            for n in 8..lines / 4 {
-                GICD.write(GICD_IPRIORITYR + 4 * n, 0);
-            }
-            for n in 2..lines / 16 {
-                GICD.write(GICD_ICFGR + 4 * n, 0);
-            }
-            for i in 32..lines {
-                GICD.write64(GICD_IROUTER + 8 * i, 0);
+            let ctlr = GICD.read32(gicd::CTLR);
+            GICD.write32(gicd::CTLR, ctlr & !GICD_CTLR_G1NS);
+            wait_clear(GICD, gicd::CTLR, gicd::CTLR_RWP);
+            fill(GICD, gicd::ICENABLER, 1, lines / 32, !0);
+            fill(GICD, gicd::ICPENDR, 1, lines / 32, !0);
+            fill(GICD, gicd::ICACTIVER, 1, lines / 32, !0);
+            wait_clear(GICD, gicd::CTLR, gicd::CTLR_RWP);
+            fill(GICD, gicd::IPRIORITYR, 8, lines / 4, 0);
+            fill(GICD, gicd::ICFGR, 2, lines / 16, 0);
+            for r in gicd::IROUTER.range(32, lines as usize) {
+                GICD.write64(r, 0);
             }
             let espis = espis();
-            for n in 0..espis / 32 {
-                GICD.write(GICD_ICENABLERNE + 4 * n, !0);
-                GICD.write(GICD_ICPENDRNE + 4 * n, !0);
-                GICD.write(GICD_ICACTIVERNE + 4 * n, !0);
+            fill(GICD, gicd::ICENABLER_E, 0, espis / 32, !0);
+            fill(GICD, gicd::ICPENDR_E, 0, espis / 32, !0);
+            fill(GICD, gicd::ICACTIVER_E, 0, espis / 32, !0);
+            fill(GICD, gicd::IPRIORITYR_E, 0, espis / 4, 0);
+            fill(GICD, gicd::ICFGR_E, 0, espis / 16, 0);
+            for r in gicd::IROUTER_E.first(espis as usize) {
+                GICD.write64(r, 0);
             }
-            for n in 0..espis / 4 {
-                GICD.write(GICD_IPRIORITYRNE + 4 * n, 0);
-            }
-            for n in 0..espis / 16 {
-                GICD.write(GICD_ICFGRNE + 4 * n, 0);
-            }
-            for i in 0..espis {
-                GICD.write64(GICD_IROUTERNE + 8 * i, 0);
-            }
-            wait_clear(GICD, GICD_CTLR, GICD_CTLR_RWP);
+            wait_clear(GICD, gicd::CTLR, gicd::CTLR_RWP);
             for (rd, _) in redistributors() {
-                rd.write(GICR_CTLR, 0);
-                wait_clear(rd, GICR_CTLR, GICR_CTLR_RWP);
-                rd.write64(GICR_PROPBASER, 0);
-                rd.write64(GICR_PENDBASER, 0);
-                let sgi = rd.sub(GICR_SGI, 0x1_0000);
-                sgi.write(GICD_ICENABLER, !0);
-                wait_clear(rd, GICR_CTLR, GICR_CTLR_RWP);
-                sgi.write(GICD_ICPENDR, !0);
-                sgi.write(GICD_ICACTIVER, !0);
-                for n in 0..8 {
-                    sgi.write(GICD_IPRIORITYR + 4 * n, 0);
-                }
+                rd.write32(gicr::CTLR, 0);
+                wait_clear(rd, gicr::CTLR, gicr::CTLR_RWP);
+                rd.write64(gicr::PROPBASER, 0);
+                rd.write64(gicr::PENDBASER, 0);
+                rd.write32(gicr::ICENABLER0, !0);
+                wait_clear(rd, gicr::CTLR, gicr::CTLR_RWP);
+                rd.write32(gicr::ICPENDR0, !0);
+                rd.write32(gicr::ICACTIVER0, !0);
+                fill(rd, gicr::IPRIORITYR, 0, 8, 0);
                 // SGIs are edge-triggered (read-only); PPIs to level.
-                sgi.write(GICD_ICFGR, 0xaaaa_aaaa);
-                sgi.write(GICD_ICFGR + 4, 0);
+                rd.write32(gicr::ICFGR0, 0xaaaa_aaaa);
+                rd.write32(gicr::ICFGR1, 0);
             }
             cpu::gicv3_cpuif_reset();
         }
         Version::V2 => {
-            let ctlr = GICD.read(GICD_CTLR);
-            GICD.write(GICD_CTLR, ctlr & !GICD_V2_GRP1);
+            let ctlr = GICD.read32(gicd::CTLR);
+            GICD.write32(gicd::CTLR, ctlr & !GICD_V2_GRP1);
             // Block 0 is this CPU's banked SGIs and PPIs.
-            for n in 0..lines / 32 {
-                GICD.write(GICD_ICENABLER + 4 * n, !0);
-                GICD.write(GICD_ICPENDR + 4 * n, !0);
-                GICD.write(GICD_ICACTIVER + 4 * n, !0);
-            }
-            for n in 0..4 {
-                GICD.write(GICD_CPENDSGIR + 4 * n, !0);
-            }
-            for n in 0..lines / 4 {
-                GICD.write(GICD_IPRIORITYR + 4 * n, 0);
-            }
-            for n in 8..lines / 4 {
-                GICD.write(GICD_ITARGETSR + 4 * n, 0);
-            }
-            for n in 1..lines / 16 {
-                GICD.write(GICD_ICFGR + 4 * n, 0);
-            }
-            GICC.write(GICC_CTLR, 0);
-            GICC.write(GICC_PMR, 0);
+            fill(GICD, gicd::ICENABLER, 0, lines / 32, !0);
+            fill(GICD, gicd::ICPENDR, 0, lines / 32, !0);
+            fill(GICD, gicd::ICACTIVER, 0, lines / 32, !0);
+            fill(GICD, gicd::CPENDSGIR, 0, 4, !0);
+            fill(GICD, gicd::IPRIORITYR, 0, lines / 4, 0);
+            fill(GICD, gicd::ITARGETSR, 8, lines / 4, 0);
+            fill(GICD, gicd::ICFGR, 1, lines / 16, 0);
+            GICC.write32(gicc::CTLR, 0);
+            GICC.write32(gicc::PMR, 0);
             // Below the minimum: clamped to the reset value.
-            GICC.write(GICC_ABPR, 0);
-            for n in 0..4 {
-                GICC.write(GICC_APR + 4 * n, 0);
-                GICC.write(GICC_NSAPR + 4 * n, 0);
-            }
-            let lrs = geom::gich_lrs(GICH.read(GICH_VTR)) as u64;
-            GICH.write(GICH_HCR, 0);
-            GICH.write(GICH_VMCR, 0);
-            GICH.write(GICH_APR, 0);
-            for n in 0..lrs {
-                GICH.write(GICH_LR + 4 * n, 0);
-            }
+            GICC.write32(gicc::ABPR, 0);
+            fill(GICC, gicc::APR, 0, 4, 0);
+            fill(GICC, gicc::NSAPR, 0, 4, 0);
+            let lrs = geom::gich_lrs(GICH.read32(gich::VTR)) as u64;
+            GICH.write32(gich::HCR, 0);
+            GICH.write32(gich::VMCR, 0);
+            GICH.write32(gich::APR, 0);
+            fill(GICH, gich::LR, 0, lrs, 0);
         }
     }
 }

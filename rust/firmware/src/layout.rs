@@ -1,7 +1,10 @@
 //! Memory map of QEMU virt with `secure=on` as the firmware uses it, and
 //! the addresses the e2e runner (ci/e2e.sh, machines `virt-gicv3-fw` and
-//! `virt-gicv2-fw`) loads things at. The firmware hard-codes them; keep
-//! the two in step.
+//! `virt-gicv2-fw`) loads things at. They are defined here only: ci/e2e.sh
+//! reads XEN_ADDR, DTB_ADDR, DTB_MAX_SIZE, CONFIG_ADDR and
+//! WIPE_SCRAMBLED_MAGIC from this file, so each stays one hexadecimal
+//! literal on its own `pub const` line (their relations are asserted
+//! below).
 //!
 //! Checked against `qemu-system-aarch64 -machine
 //! virt,secure=on,virtualization=on,dumpdtb=...` (QEMU 10.0): flash0 at 0
@@ -19,20 +22,29 @@ pub const RAM_SIZE: u64 = 2048 << 20;
 /// aligned base plus Xen's text_offset (0 in its Image header; its flags
 /// allow any 2 MB aligned base). Not at the RAM base itself: with `-bios`
 /// and no `-kernel`, QEMU puts its own DTB there (up to 1 MB).
-pub const XEN_ADDR: u64 = RAM_BASE + 0x20_0000;
+pub const XEN_ADDR: u64 = 0x4020_0000;
 /// Where the e2e runner loads the device tree for Xen (x0 at entry).
 pub const DTB_ADDR: u64 = 0x4800_0000;
 /// The largest DTB the runner may load at [`DTB_ADDR`] (Xen's own limit).
-pub const DTB_MAX_SIZE: u64 = 2 << 20;
+pub const DTB_MAX_SIZE: u64 = 0x20_0000;
 /// The configuration word (`-device loader,addr=...,data=...,data-len=4`),
 /// read once at boot, before Xen runs: [`WIPE_SCRAMBLED_MAGIC`] selects
 /// scrambled register values for SYSTEM_SUSPEND; anything else (QEMU's RAM
 /// starts zeroed) means reset values. In normal RAM because QEMU's loader
 /// writes through the non-secure address space only; the word is below the
 /// DTB, and Xen may reuse the page once it runs.
-pub const CONFIG_ADDR: u64 = DTB_ADDR - 0x1000;
+pub const CONFIG_ADDR: u64 = 0x47ff_f000;
 /// "SCRM": the configuration word that selects [`crate::regs::WipeMode::Scrambled`].
 pub const WIPE_SCRAMBLED_MAGIC: u32 = 0x5343_524d;
+
+// What the literals above stand for.
+const _: () = {
+    assert!(XEN_ADDR == RAM_BASE + (2 << 20));
+    assert!(DTB_MAX_SIZE == 2 << 20);
+    assert!(CONFIG_ADDR == DTB_ADDR - 0x1000);
+    assert!(DTB_ADDR + DTB_MAX_SIZE <= RAM_BASE + RAM_SIZE);
+    assert!(u32::from_be_bytes(*b"SCRM") == WIPE_SCRAMBLED_MAGIC);
+};
 
 /// GICv2 and GICv3 distributor.
 pub const GICD_BASE: u64 = 0x0800_0000;

@@ -49,8 +49,6 @@ mod cpu;
 mod fw;
 #[cfg(target_os = "none")]
 mod gic;
-#[cfg(target_os = "none")]
-mod mmio;
 
 #[cfg(target_os = "none")]
 #[panic_handler]

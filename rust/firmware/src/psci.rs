@@ -18,67 +18,12 @@
 
 use crate::layout::{self, MAX_CPUS};
 
-/// PSCI function ids.
-pub mod fid {
-    pub const PSCI_VERSION: u32 = 0x8400_0000;
-    pub const CPU_SUSPEND_32: u32 = 0x8400_0001;
-    pub const CPU_SUSPEND_64: u32 = 0xc400_0001;
-    pub const CPU_OFF: u32 = 0x8400_0002;
-    pub const CPU_ON_32: u32 = 0x8400_0003;
-    pub const CPU_ON_64: u32 = 0xc400_0003;
-    pub const AFFINITY_INFO_32: u32 = 0x8400_0004;
-    pub const AFFINITY_INFO_64: u32 = 0xc400_0004;
-    pub const MIGRATE_32: u32 = 0x8400_0005;
-    pub const MIGRATE_64: u32 = 0xc400_0005;
-    pub const MIGRATE_INFO_TYPE: u32 = 0x8400_0006;
-    pub const MIGRATE_INFO_UP_CPU_32: u32 = 0x8400_0007;
-    pub const MIGRATE_INFO_UP_CPU_64: u32 = 0xc400_0007;
-    pub const SYSTEM_OFF: u32 = 0x8400_0008;
-    pub const SYSTEM_RESET: u32 = 0x8400_0009;
-    pub const PSCI_FEATURES: u32 = 0x8400_000a;
-    pub const CPU_FREEZE: u32 = 0x8400_000b;
-    pub const CPU_DEFAULT_SUSPEND_32: u32 = 0x8400_000c;
-    pub const CPU_DEFAULT_SUSPEND_64: u32 = 0xc400_000c;
-    pub const NODE_HW_STATE_32: u32 = 0x8400_000d;
-    pub const NODE_HW_STATE_64: u32 = 0xc400_000d;
-    pub const SYSTEM_SUSPEND_32: u32 = 0x8400_000e;
-    pub const SYSTEM_SUSPEND_64: u32 = 0xc400_000e;
-    pub const PSCI_SET_SUSPEND_MODE: u32 = 0x8400_000f;
-    pub const PSCI_STAT_RESIDENCY_32: u32 = 0x8400_0010;
-    pub const PSCI_STAT_RESIDENCY_64: u32 = 0xc400_0010;
-    pub const PSCI_STAT_COUNT_32: u32 = 0x8400_0011;
-    pub const PSCI_STAT_COUNT_64: u32 = 0xc400_0011;
-    pub const SYSTEM_RESET2_32: u32 = 0x8400_0012;
-    pub const SYSTEM_RESET2_64: u32 = 0xc400_0012;
-    pub const MEM_PROTECT: u32 = 0x8400_0013;
-    pub const MEM_PROTECT_CHECK_RANGE_32: u32 = 0x8400_0014;
-    pub const MEM_PROTECT_CHECK_RANGE_64: u32 = 0xc400_0014;
-    /// SMCCC_VERSION (Arm architecture service, not PSCI).
-    pub const SMCCC_VERSION: u32 = 0x8000_0000;
-}
-
-/// PSCI return codes.
-pub mod ret {
-    pub const SUCCESS: i32 = 0;
-    pub const NOT_SUPPORTED: i32 = -1;
-    pub const INVALID_PARAMETERS: i32 = -2;
-    pub const DENIED: i32 = -3;
-    pub const ALREADY_ON: i32 = -4;
-    pub const ON_PENDING: i32 = -5;
-    pub const INTERNAL_FAILURE: i32 = -6;
-    pub const NOT_PRESENT: i32 = -7;
-    pub const DISABLED: i32 = -8;
-    pub const INVALID_ADDRESS: i32 = -9;
-}
+pub use xsr_arch::psci::{affinity, fid, is_smc64, ret};
 
 /// PSCI_VERSION: 1.1.
-pub const VERSION_1_1: i32 = 0x1_0001;
+pub const VERSION_1_1: i32 = xsr_arch::psci::VERSION_1_1 as i32;
 /// MIGRATE_INFO_TYPE: 2, no Trusted OS (nothing to migrate).
 pub const MIGRATE_TYPE_NO_TOS: i32 = 2;
-/// AFFINITY_INFO results.
-pub const AFF_ON: i32 = 0;
-pub const AFF_OFF: i32 = 1;
-pub const AFF_ON_PENDING: i32 = 2;
 /// PSCI_FEATURES(CPU_SUSPEND): bit 1 clear = original power_state format,
 /// bit 0 clear = no OS-initiated mode.
 pub const CPU_SUSPEND_FEATURES: i32 = 0;
@@ -92,11 +37,6 @@ pub const POWER_STATE_STANDBY: u32 = 0;
 /// The fields of MPIDR that name a CPU (Aff3 in 39:32, Aff2-0 in 23:0);
 /// CPU_ON and AFFINITY_INFO refuse a target with any other bit set.
 pub const MPIDR_AFF_MASK: u64 = 0xff_00ff_ffff;
-
-/// Is this a function id of the SMC64 calling convention?
-pub const fn is_smc64(fid: u32) -> bool {
-    fid & (1 << 30) != 0
-}
 
 /// One decoded call, its arguments already cut to 32 bits for the SMC32
 /// ids.
@@ -416,9 +356,9 @@ fn affinity_info(cpus: &Cpus, target: u64, level: u64) -> i32 {
     };
     match cpus.state(cpu) {
         CpuState::Absent => ret::INVALID_PARAMETERS,
-        CpuState::Off => AFF_OFF,
-        CpuState::OnPending { .. } => AFF_ON_PENDING,
-        CpuState::On => AFF_ON,
+        CpuState::Off => affinity::OFF,
+        CpuState::OnPending { .. } => affinity::ON_PENDING,
+        CpuState::On => affinity::ON,
     }
 }
 
@@ -643,19 +583,19 @@ mod tests {
         };
         let aff =
             |cpus: &mut Cpus, target: u64| call(cpus, 0, [id(fid::AFFINITY_INFO_64), target, 0, 0]);
-        assert_eq!(aff(&mut cpus, 1), r(AFF_OFF));
-        assert_eq!(aff(&mut cpus, 0), r(AFF_ON));
+        assert_eq!(aff(&mut cpus, 1), r(affinity::OFF));
+        assert_eq!(aff(&mut cpus, 0), r(affinity::ON));
         assert_eq!(cpus.pen_poll(1), None);
 
         assert_eq!(on(&mut cpus, &mut fake, 1, RAM + 0x100), r(0));
         assert_eq!(fake.woken, vec![1]);
-        assert_eq!(aff(&mut cpus, 1), r(AFF_ON_PENDING));
+        assert_eq!(aff(&mut cpus, 1), r(affinity::ON_PENDING));
         assert_eq!(on(&mut cpus, &mut fake, 1, RAM + 0x100), r(-5));
         assert_eq!(cpus.pen_poll(1), Some((RAM + 0x100, 0x1234)));
 
         cpus.mark_on(1);
         assert_eq!(cpus.pen_poll(1), None);
-        assert_eq!(aff(&mut cpus, 1), r(AFF_ON));
+        assert_eq!(aff(&mut cpus, 1), r(affinity::ON));
         assert_eq!(on(&mut cpus, &mut fake, 1, RAM + 0x100), r(-4));
         assert_eq!(on(&mut cpus, &mut fake, 0, RAM + 0x100), r(-4));
         assert_eq!(fake.woken, vec![1]);
@@ -665,9 +605,9 @@ mod tests {
             call(&mut cpus, 1, [id(fid::CPU_OFF), 0, 0, 0]),
             Outcome::CpuOff
         );
-        assert_eq!(aff(&mut cpus, 1), r(AFF_ON));
+        assert_eq!(aff(&mut cpus, 1), r(affinity::ON));
         cpus.off_done(1);
-        assert_eq!(aff(&mut cpus, 1), r(AFF_OFF));
+        assert_eq!(aff(&mut cpus, 1), r(affinity::OFF));
 
         // And on again, through the SMC32 id with garbage upper halves.
         assert_eq!(
@@ -775,7 +715,7 @@ mod tests {
                     0
                 ]
             ),
-            r(AFF_OFF)
+            r(affinity::OFF)
         );
         // SMC64: they are not.
         assert_eq!(

@@ -236,40 +236,34 @@ fn scrambled(_ids: CpuIds, hpmn: u64) -> El2El1 {
 
 /// GIC geometry from its ID and type registers.
 pub mod gic {
+    use xsr_arch::gic::{gicd, gich, gicr};
+
     /// Interrupt lines of a distributor (SGIs and PPIs included): 32 *
     /// (GICD_TYPER.ITLinesNumber + 1), at most 1020 (1024 slots).
     pub fn lines(gicd_typer: u32) -> u32 {
-        (32 * ((gicd_typer & 0x1f) + 1)).min(1024)
+        gicd::lines(gicd_typer)
     }
 
     /// Extended SPIs of a GICv3.1 distributor: 32 * (ESPI_range + 1) when
     /// GICD_TYPER.ESPI is set, else none.
     pub fn espi_lines(gicd_typer: u32) -> u32 {
-        if gicd_typer & (1 << 8) != 0 {
-            32 * (((gicd_typer >> 27) & 0x1f) + 1)
-        } else {
-            0
-        }
+        gicd::espi_lines(gicd_typer)
     }
 
     /// GICv2: CPU interfaces (GICD_TYPER.CPUNumber + 1).
     pub fn v2_cpus(gicd_typer: u32) -> usize {
-        (((gicd_typer >> 5) & 0x7) + 1) as usize
+        gicd::v2_cpus(gicd_typer) as usize
     }
 
     /// Bytes between two GICv3 redistributors: two 64 KB frames, four
     /// with virtual LPIs (GICR_TYPER.VLPIS, GICv4).
     pub fn gicr_stride(gicr_typer_lo: u32) -> u64 {
-        if gicr_typer_lo & (1 << 1) != 0 {
-            0x4_0000
-        } else {
-            0x2_0000
-        }
+        gicr::stride(u64::from(gicr_typer_lo)) as u64
     }
 
     /// Is this the last redistributor of its region (GICR_TYPER.Last)?
     pub fn gicr_last(gicr_typer_lo: u32) -> bool {
-        gicr_typer_lo & (1 << 4) != 0
+        gicr::is_last(u64::from(gicr_typer_lo))
     }
 
     /// Active priority registers (ICC_AP1R<n>_EL1, ICH_AP<m>R<n>_EL2) for
@@ -295,7 +289,7 @@ pub mod gic {
 
     /// GICH_VTR (GICv2): list registers (ListRegs + 1, at most 64).
     pub fn gich_lrs(gich_vtr: u32) -> usize {
-        ((gich_vtr & 0x3f) + 1) as usize
+        gich::list_regs(gich_vtr) as usize
     }
 }
 

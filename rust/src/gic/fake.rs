@@ -9,7 +9,9 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{IccReg, IccRegs, Regs};
+use xsr_arch::reg::{Reg32, Reg64};
+
+use super::{IccReg, IccRegs, Regs, Regs64};
 
 thread_local! {
     /// One clock for every fake of a test, to compare the order of accesses
@@ -259,8 +261,9 @@ impl FakeRegs {
     }
 }
 
-impl Regs for FakeRegs {
-    fn read32(&self, off: usize) -> u32 {
+impl FakeRegs {
+    /// The 32-bit read the hardware would answer at `off`.
+    fn read_at(&self, off: usize) -> u32 {
         self.check(off);
         *self.reads.borrow_mut().entry(off).or_insert(0) += 1;
         if let Some((state, _)) = self.pair(off) {
@@ -295,7 +298,8 @@ impl Regs for FakeRegs {
         }
     }
 
-    fn write32(&mut self, off: usize, val: u32) {
+    /// A 32-bit write at `off`, as the hardware would take it.
+    fn write_at(&mut self, off: usize, val: u32) {
         self.check(off);
         self.writes.push(Write {
             seq: tick(),
@@ -327,16 +331,33 @@ impl Regs for FakeRegs {
         };
         self.poke(off, stored);
     }
+}
 
-    fn read64(&self, off: usize) -> u64 {
-        assert_eq!(off % 8, 0, "misaligned 64-bit access at {off:#x}");
-        u64::from(self.read32(off)) | (u64::from(self.read32(off + 4)) << 32)
+/// A fake serves as any block: the code under test picks the registers
+/// (typed, so of the block its signature names), the fake answers by the
+/// offset, as the specification numbers them.
+impl<B> Regs<B> for FakeRegs {
+    fn read32(&self, r: Reg32<B>) -> u32 {
+        self.read_at(r.offset())
     }
 
-    fn write64(&mut self, off: usize, val: u64) {
+    fn write32(&mut self, r: Reg32<B>, val: u32) {
+        self.write_at(r.offset(), val)
+    }
+}
+
+impl<B> Regs64<B> for FakeRegs {
+    fn read64(&self, r: Reg64<B>) -> u64 {
+        let off = r.offset();
         assert_eq!(off % 8, 0, "misaligned 64-bit access at {off:#x}");
-        self.write32(off, val as u32);
-        self.write32(off + 4, (val >> 32) as u32);
+        u64::from(self.read_at(off)) | (u64::from(self.read_at(off + 4)) << 32)
+    }
+
+    fn write64(&mut self, r: Reg64<B>, val: u64) {
+        let off = r.offset();
+        assert_eq!(off % 8, 0, "misaligned 64-bit access at {off:#x}");
+        self.write_at(off, val as u32);
+        self.write_at(off + 4, (val >> 32) as u32);
     }
 }
 
@@ -402,16 +423,17 @@ pub fn mix(off: usize, salt: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xsr_arch::gic::gits;
 
     #[test]
     fn fake_models_set_clear_pairs_and_read_only() {
         let mut d = FakeRegs::gicd_v2(2);
-        d.write32(0x104, 0b1011);
-        d.write32(0x184, 0b0010);
-        assert_eq!(d.read32(0x104), 0b1001);
-        assert_eq!(d.read32(0x184), 0b1001);
-        d.write32(0x004, 0xffff);
-        assert_eq!(d.read32(0x004), 2);
+        d.write_at(0x104, 0b1011);
+        d.write_at(0x184, 0b0010);
+        assert_eq!(d.read_at(0x104), 0b1001);
+        assert_eq!(d.read_at(0x184), 0b1001);
+        d.write_at(0x004, 0xffff);
+        assert_eq!(d.read_at(0x004), 2);
         assert_eq!(d.violations, vec![0x004]);
         assert_eq!(d.touched(), BTreeSet::from([0x004, 0x104, 0x184]));
     }
@@ -419,29 +441,29 @@ mod tests {
     #[test]
     fn fake_models_waker_rwp_and_its() {
         let mut r = FakeRegs::redist(0, true);
-        r.write32(WAKER, WAKER_PS);
-        assert_eq!(r.read32(WAKER), WAKER_PS | WAKER_CA);
+        r.write_at(WAKER, WAKER_PS);
+        assert_eq!(r.read_at(WAKER), WAKER_PS | WAKER_CA);
         r.waker = WakerMode::NeverAsleep;
-        assert_eq!(r.read32(WAKER), WAKER_PS);
+        assert_eq!(r.read_at(WAKER), WAKER_PS);
         r.rwp_stuck = true;
-        assert_eq!(r.read32(0) & GICR_CTLR_RWP, GICR_CTLR_RWP);
-        r.write32(0, 1);
-        r.write32(0x70, 5);
+        assert_eq!(r.read_at(0) & GICR_CTLR_RWP, GICR_CTLR_RWP);
+        r.write_at(0, 1);
+        r.write_at(0x70, 5);
         assert_eq!(r.violations, vec![0x70]);
 
         let mut d = FakeRegs::gicd_v3(1, None, true);
-        d.write32(0, 0);
-        assert_eq!(d.read32(0), GICD_CTLR_DS);
+        d.write_at(0, 0);
+        assert_eq!(d.read_at(0), GICD_CTLR_DS);
         d.rwp_stuck = true;
-        assert_eq!(d.read32(0), GICD_CTLR_DS | GICD_CTLR_RWP);
+        assert_eq!(d.read_at(0), GICD_CTLR_DS | GICD_CTLR_RWP);
 
         let mut its = FakeRegs::its();
-        its.write32(0, 1);
-        assert_eq!(its.read32(0), 1);
-        its.write32(0, 0);
-        assert_eq!(its.read32(0), GITS_QUIESCENT);
-        its.write64(0x80, 0x1122_3344_5566_7788);
-        assert_eq!(its.read64(0x80), 0x1122_3344_5566_7788);
+        its.write_at(0, 1);
+        assert_eq!(its.read_at(0), 1);
+        its.write_at(0, 0);
+        assert_eq!(its.read_at(0), GITS_QUIESCENT);
+        its.write64(gits::CBASER, 0x1122_3344_5566_7788);
+        assert_eq!(its.read64(gits::CBASER), 0x1122_3344_5566_7788);
         assert_eq!(its.peek(0x84), 0x1122_3344);
     }
 }

@@ -3,11 +3,10 @@
 //! itself do not, and the Xen side maps them again (MAPC + SYNC) from the
 //! `remap` callback of [`its_restore`].
 
-use super::regs::{
-    GITS_BASER, GITS_BASER_VALID, GITS_CBASER, GITS_CTLR, GITS_CTLR_ENABLED, GITS_CTLR_QUIESCENT,
-    GITS_CWRITER,
-};
-use super::{poll, GicError, Regs};
+use xsr_arch::gic::{gits, Gits};
+
+use super::regs::{GITS_BASER_VALID, GITS_CTLR_ENABLED, GITS_CTLR_QUIESCENT};
+use super::{poll, GicError, Regs64};
 
 /// Number of GITS_BASER<n> registers.
 pub const ITS_MAX_BASER: usize = 8;
@@ -56,18 +55,18 @@ impl Default for ItsContext {
 /// [`GicError::QuiescentTimeout`]: the ITS did not quiesce; GITS_CTLR is
 /// written back (the ITS enabled again if it was) and the context is
 /// marked not saved.
-pub fn its_save(its: &mut impl Regs, ctx: &mut ItsContext) -> Result<(), GicError> {
+pub fn its_save(its: &mut impl Regs64<Gits>, ctx: &mut ItsContext) -> Result<(), GicError> {
     ctx.saved = false;
-    let ctlr = its.read32(GITS_CTLR) & !GITS_CTLR_QUIESCENT;
-    its.write32(GITS_CTLR, ctlr & !GITS_CTLR_ENABLED);
-    if !poll(|| its.read32(GITS_CTLR) & GITS_CTLR_QUIESCENT != 0) {
-        its.write32(GITS_CTLR, ctlr);
+    let ctlr = its.read32(gits::CTLR) & !GITS_CTLR_QUIESCENT;
+    its.write32(gits::CTLR, ctlr & !GITS_CTLR_ENABLED);
+    if !poll(|| its.read32(gits::CTLR) & GITS_CTLR_QUIESCENT != 0) {
+        its.write32(gits::CTLR, ctlr);
         return Err(GicError::QuiescentTimeout);
     }
     ctx.ctlr = ctlr;
-    ctx.cbaser = its.read64(GITS_CBASER);
-    for (n, slot) in ctx.baser.iter_mut().enumerate() {
-        let val = its.read64(GITS_BASER + 8 * n);
+    ctx.cbaser = its.read64(gits::CBASER);
+    for (slot, reg) in ctx.baser.iter_mut().zip(gits::BASER.first(ITS_MAX_BASER)) {
+        let val = its.read64(reg);
         *slot = if val & GITS_BASER_VALID != 0 { val } else { 0 };
     }
     ctx.saved = true;
@@ -87,28 +86,28 @@ pub fn its_save(its: &mut impl Regs, ctx: &mut ItsContext) -> Result<(), GicErro
 /// - [`GicError::QuiescentTimeout`]: the ITS did not quiesce; nothing
 ///   restored, `remap` not called.
 pub fn its_restore(
-    its: &mut impl Regs,
+    its: &mut impl Regs64<Gits>,
     ctx: &ItsContext,
     remap: &mut dyn FnMut(),
 ) -> Result<(), GicError> {
     if !ctx.saved {
         return Err(GicError::NotSaved);
     }
-    let now = its.read32(GITS_CTLR) & !GITS_CTLR_QUIESCENT;
+    let now = its.read32(gits::CTLR) & !GITS_CTLR_QUIESCENT;
     if now & GITS_CTLR_ENABLED != 0 {
-        its.write32(GITS_CTLR, now & !GITS_CTLR_ENABLED);
+        its.write32(gits::CTLR, now & !GITS_CTLR_ENABLED);
     }
-    if !poll(|| its.read32(GITS_CTLR) & GITS_CTLR_QUIESCENT != 0) {
+    if !poll(|| its.read32(gits::CTLR) & GITS_CTLR_QUIESCENT != 0) {
         return Err(GicError::QuiescentTimeout);
     }
-    its.write64(GITS_CBASER, ctx.cbaser);
-    its.write64(GITS_CWRITER, 0);
-    for (n, val) in ctx.baser.iter().enumerate() {
+    its.write64(gits::CBASER, ctx.cbaser);
+    its.write64(gits::CWRITER, 0);
+    for (val, reg) in ctx.baser.iter().zip(gits::BASER.first(ITS_MAX_BASER)) {
         if val & GITS_BASER_VALID != 0 {
-            its.write64(GITS_BASER + 8 * n, *val);
+            its.write64(reg, *val);
         }
     }
-    its.write32(GITS_CTLR, ctx.ctlr);
+    its.write32(gits::CTLR, ctx.ctlr);
     if ctx.ctlr & GITS_CTLR_ENABLED != 0 {
         remap();
     }

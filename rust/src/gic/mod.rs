@@ -23,7 +23,7 @@
 
 mod its;
 mod mmio;
-pub mod regs;
+mod regs;
 mod v2;
 mod v3;
 
@@ -35,29 +35,36 @@ pub use icc::SysIcc;
 #[cfg(test)]
 mod fake;
 
+use xsr_arch::reg::{Bank32, Block, Reg32, Reg64};
+
 pub use its::{its_restore, its_save, ItsContext, ITS_MAX_BASER};
-pub use mmio::Mmio;
 pub use v2::{v2_lines, v2_reset, v2_restore, v2_save, V2Context, V2_MAX_LINES};
 pub use v3::{
     v3_espi_lines, v3_lines, v3_reset, v3_restore, v3_save, V3Context, V3_MAX_CPUS, V3_MAX_ESPIS,
     V3_MAX_SPIS,
 };
+pub use xsr_arch::gic::{Gicc, Gicd, Gicr, Gits};
+pub use xsr_arch::mmio::Mmio;
 
-/// A block of 32/64-bit device registers, addressed by byte offset.
-///
-/// 64-bit registers are accessed with [`Regs::read64`]/[`Regs::write64`]
-/// (single 64-bit accesses on the target, as the GICv3 architecture allows
-/// for GICD_IROUTER<n>, GICR_TYPER, GICR_PROPBASER/PENDBASER and the ITS
-/// registers).
-pub trait Regs {
-    /// Read the 32-bit register at byte offset `off`.
-    fn read32(&self, off: usize) -> u32;
-    /// Write the 32-bit register at byte offset `off`.
-    fn write32(&mut self, off: usize, val: u32);
-    /// Read the 64-bit register at byte offset `off`.
-    fn read64(&self, off: usize) -> u64;
-    /// Write the 64-bit register at byte offset `off`.
-    fn write64(&mut self, off: usize, val: u64);
+/// A block of device registers of kind `B` (`xsr_arch::gic::Gicd`,
+/// `Gicr`, ..., `xsr_arch::primecell::Pl011`), reached only through the
+/// registers declared for it: a register of another block, of the other
+/// width or at an undeclared offset does not compile.
+pub trait Regs<B> {
+    /// Read the 32-bit register `r`.
+    fn read32(&self, r: Reg32<B>) -> u32;
+    /// Write the 32-bit register `r`.
+    fn write32(&mut self, r: Reg32<B>, val: u32);
+}
+
+/// A block with 64-bit registers as well (single 64-bit accesses on the
+/// target, as the GICv3 architecture allows for GICD_IROUTER<n>,
+/// GICR_TYPER, GICR_PROPBASER/PENDBASER and the ITS registers).
+pub trait Regs64<B>: Regs<B> {
+    /// Read the 64-bit register `r`.
+    fn read64(&self, r: Reg64<B>) -> u64;
+    /// Write the 64-bit register `r`.
+    fn write64(&mut self, r: Reg64<B>, val: u64);
 }
 
 /// The GICv3 CPU interface system registers this layer saves.
@@ -110,6 +117,36 @@ pub enum GicError {
     Mismatch,
 }
 
+impl GicError {
+    /// The errno Xen gets for it.
+    pub const fn errno(self) -> crate::errno::Errno {
+        use crate::errno::Errno;
+        match self {
+            GicError::WakerTimeout { .. } | GicError::RwpTimeout | GicError::QuiescentTimeout => {
+                Errno::ETIMEDOUT
+            }
+            GicError::ContextTooSmall => Errno::ENOMEM,
+            GicError::NotSaved | GicError::Mismatch => Errno::EINVAL,
+        }
+    }
+}
+
+impl crate::line::Piece for GicError {
+    /// As Rust's `{:?}` prints it.
+    fn put(&self, line: &mut crate::line::Line) {
+        match *self {
+            GicError::WakerTimeout { cpu } => {
+                crate::msg!(@append line; "WakerTimeout { cpu: ", cpu, " }")
+            }
+            GicError::RwpTimeout => line.push_str("RwpTimeout"),
+            GicError::ContextTooSmall => line.push_str("ContextTooSmall"),
+            GicError::QuiescentTimeout => line.push_str("QuiescentTimeout"),
+            GicError::NotSaved => line.push_str("NotSaved"),
+            GicError::Mismatch => line.push_str("Mismatch"),
+        }
+    }
+}
+
 /// How many times a status bit (RWP, ChildrenAsleep, Quiescent) is read
 /// before giving up. The GIC completes these in microseconds; a million
 /// device reads is far longer (tens of milliseconds at least) and still
@@ -128,35 +165,65 @@ fn poll(mut done: impl FnMut() -> bool) -> bool {
     done()
 }
 
-/// Save 32-bit registers `from..to` of the bank starting at byte offset
-/// `base` into `dst` (index = register number). Indices past `dst` are
-/// ignored.
-fn save_words<R: Regs + ?Sized>(r: &R, base: usize, dst: &mut [u32], from: usize, to: usize) {
-    for (n, slot) in dst.iter_mut().enumerate().take(to).skip(from) {
-        *slot = r.read32(base + 4 * n);
-    }
-}
-
-/// Write 32-bit registers `from..to` of the bank at `base` from `src`.
-fn restore_words<R: Regs + ?Sized>(r: &mut R, base: usize, src: &[u32], from: usize, to: usize) {
-    for (n, val) in src.iter().enumerate().take(to).skip(from) {
-        r.write32(base + 4 * n, *val);
-    }
-}
-
-/// Write `val` to 32-bit registers `from..to` of the bank at `base`; `cap`
-/// is the bank's size in registers (indices at or past it are skipped).
-fn fill_words<R: Regs + ?Sized>(
-    r: &mut R,
-    base: usize,
-    val: u32,
+/// Save registers `from..to` of `bank` into `dst` (index = register
+/// number). Registers past `dst` or past the bank are left out.
+fn save_words<B, R: Regs<B> + ?Sized>(
+    r: &R,
+    bank: Bank32<B>,
+    dst: &mut [u32],
     from: usize,
     to: usize,
-    cap: usize,
-) {
-    for n in from..to.min(cap) {
-        r.write32(base + 4 * n, val);
+) where
+    B: Block,
+{
+    for (slot, reg) in dst.iter_mut().skip(from).zip(bank.range(from, to)) {
+        *slot = r.read32(reg);
     }
+}
+
+/// Write registers `from..to` of `bank` from `src`.
+fn restore_words<B, R: Regs<B> + ?Sized>(
+    r: &mut R,
+    bank: Bank32<B>,
+    src: &[u32],
+    from: usize,
+    to: usize,
+) where
+    B: Block,
+{
+    for (val, reg) in src.iter().skip(from).zip(bank.range(from, to)) {
+        r.write32(reg, *val);
+    }
+}
+
+/// Write `val` to registers `from..to` of `bank` (those it has).
+fn fill_words<B, R: Regs<B> + ?Sized>(r: &mut R, bank: Bank32<B>, val: u32, from: usize, to: usize)
+where
+    B: Block,
+{
+    for reg in bank.range(from, to) {
+        r.write32(reg, val);
+    }
+}
+
+/// Packs the present items of `items` (the redistributors of the online
+/// CPUs, in CPU order) into the front of `slots`, in order, leaving the
+/// rest `None`. Returns how many were packed and how many were present:
+/// more present than packed means `slots` is too small, which the caller
+/// must refuse rather than leave one out.
+pub fn compact<T>(
+    items: impl Iterator<Item = Option<T>>,
+    slots: &mut [Option<T>],
+) -> (usize, usize) {
+    let (mut packed, mut present) = (0, 0);
+    for item in items.flatten() {
+        present += 1;
+        if let Some(slot) = slots.get_mut(packed) {
+            *slot = Some(item);
+            packed += 1;
+        }
+    }
+    (packed, present)
 }
 
 /// Registers of 1 bit per line covering `lines` lines.
@@ -177,13 +244,23 @@ const fn words_8bit(lines: usize) -> usize {
 /// Lines implemented by a distributor whose GICD_TYPER is `typer`:
 /// 32 * (ITLinesNumber + 1), at most 1020 (IDs 1020-1023 are special).
 fn typer_lines(typer: u32) -> usize {
-    let blocks = regs::TYPER_IT_LINES.read(typer) as usize + 1;
-    (32 * blocks).min(V2_MAX_LINES)
+    (xsr_arch::gic::gicd::lines(typer) as usize).min(V2_MAX_LINES)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeouts_are_etimedout_and_bad_contexts_einval() {
+        use crate::errno::Errno;
+        assert_eq!(GicError::WakerTimeout { cpu: 2 }.errno(), Errno::ETIMEDOUT);
+        assert_eq!(GicError::RwpTimeout.errno(), Errno::ETIMEDOUT);
+        assert_eq!(GicError::QuiescentTimeout.errno(), Errno::ETIMEDOUT);
+        assert_eq!(GicError::ContextTooSmall.errno(), Errno::ENOMEM);
+        assert_eq!(GicError::NotSaved.errno(), Errno::EINVAL);
+        assert_eq!(GicError::Mismatch.errno(), Errno::EINVAL);
+    }
 
     #[test]
     fn context_sizes() {
@@ -197,6 +274,20 @@ mod tests {
         }
         // Fixed-size, allocated once at boot: keep them bounded.
         assert!(sizes.iter().all(|&(_, s)| s < 32 * 1024));
+    }
+
+    #[test]
+    fn compact_packs_in_order_and_counts_what_does_not_fit() {
+        let mut slots = [None; 3];
+        let (packed, present) = compact([None, Some(1), None, Some(2)].into_iter(), &mut slots);
+        assert_eq!((packed, present), (2, 2));
+        assert_eq!(slots, [Some(1), Some(2), None]);
+        let mut slots = [None; 2];
+        let (packed, present) = compact((0..5).map(Some), &mut slots);
+        assert_eq!((packed, present), (2, 5));
+        assert_eq!(slots, [Some(0), Some(1)]);
+        let mut slots: [Option<u8>; 2] = [None; 2];
+        assert_eq!(compact(core::iter::empty(), &mut slots), (0, 0));
     }
 
     #[test]

@@ -5,11 +5,8 @@
 //! only CPU left running. Other CPUs set their banked state up again when
 //! they are brought back online.
 
-use super::regs::{
-    V2_GICC_BPR, V2_GICC_CTLR, V2_GICC_PMR, V2_GICD_CTLR, V2_GICD_ICACTIVER, V2_GICD_ICENABLER,
-    V2_GICD_ICFGR, V2_GICD_IPRIORITYR, V2_GICD_ISACTIVER, V2_GICD_ISENABLER, V2_GICD_ITARGETSR,
-    V2_GICD_TYPER,
-};
+use xsr_arch::gic::{gicc, gicd, Gicc, Gicd};
+
 use super::{
     fill_words, restore_words, save_words, typer_lines, words_1bit, words_2bit, words_8bit, Regs,
 };
@@ -82,8 +79,8 @@ impl Default for V2Context {
 
 /// Interrupt lines the distributor implements: 32 * (GICD_TYPER.ITLinesNumber
 /// + 1), capped at [`V2_MAX_LINES`].
-pub fn v2_lines(dist: &impl Regs) -> usize {
-    typer_lines(dist.read32(V2_GICD_TYPER))
+pub fn v2_lines(dist: &impl Regs<Gicd>) -> usize {
+    typer_lines(dist.read32(gicd::TYPER))
 }
 
 /// Save the GIC into `ctx`, leaving the distributor and the CPU interface
@@ -92,22 +89,22 @@ pub fn v2_lines(dist: &impl Regs) -> usize {
 /// Order: read GICD_CTLR and GICC_CTLR, disable both, then read the rest
 /// (GICC_PMR, GICC_BPR, and for each implemented line its enable, active,
 /// priority, target and configuration bits).
-pub fn v2_save(dist: &mut impl Regs, cpu: &mut impl Regs, ctx: &mut V2Context) {
+pub fn v2_save(dist: &mut impl Regs<Gicd>, cpu: &mut impl Regs<Gicc>, ctx: &mut V2Context) {
     let lines = v2_lines(dist);
-    ctx.gicd_ctlr = dist.read32(V2_GICD_CTLR);
-    ctx.gicc_ctlr = cpu.read32(V2_GICC_CTLR);
-    dist.write32(V2_GICD_CTLR, 0);
-    cpu.write32(V2_GICC_CTLR, 0);
+    ctx.gicd_ctlr = dist.read32(gicd::CTLR);
+    ctx.gicc_ctlr = cpu.read32(gicc::CTLR);
+    dist.write32(gicd::CTLR, 0);
+    cpu.write32(gicc::CTLR, 0);
 
-    ctx.gicc_pmr = cpu.read32(V2_GICC_PMR);
-    ctx.gicc_bpr = cpu.read32(V2_GICC_BPR);
+    ctx.gicc_pmr = cpu.read32(gicc::PMR);
+    ctx.gicc_bpr = cpu.read32(gicc::BPR);
 
     let (w1, w2, w8) = (words_1bit(lines), words_2bit(lines), words_8bit(lines));
-    save_words(dist, V2_GICD_ISENABLER, &mut ctx.isenabler, 0, w1);
-    save_words(dist, V2_GICD_ISACTIVER, &mut ctx.isactiver, 0, w1);
-    save_words(dist, V2_GICD_IPRIORITYR, &mut ctx.ipriorityr, 0, w8);
-    save_words(dist, V2_GICD_ITARGETSR, &mut ctx.itargetsr, 0, w8);
-    save_words(dist, V2_GICD_ICFGR, &mut ctx.icfgr, 0, w2);
+    save_words(dist, gicd::ISENABLER, &mut ctx.isenabler, 0, w1);
+    save_words(dist, gicd::ISACTIVER, &mut ctx.isactiver, 0, w1);
+    save_words(dist, gicd::IPRIORITYR, &mut ctx.ipriorityr, 0, w8);
+    save_words(dist, gicd::ITARGETSR, &mut ctx.itargetsr, 0, w8);
+    save_words(dist, gicd::ICFGR, &mut ctx.icfgr, 0, w2);
     ctx.lines = lines;
 }
 
@@ -121,51 +118,51 @@ pub fn v2_save(dist: &mut impl Regs, cpu: &mut impl Regs, ctx: &mut V2Context) {
 /// cleared through GICD_ICENABLER, then GICD_ISENABLER; every active bit
 /// cleared through GICD_ICACTIVER, then GICD_ISACTIVER; then GICC_PMR,
 /// GICC_BPR, GICC_CTLR; GICD_CTLR last.
-pub fn v2_restore(dist: &mut impl Regs, cpu: &mut impl Regs, ctx: &V2Context) {
+pub fn v2_restore(dist: &mut impl Regs<Gicd>, cpu: &mut impl Regs<Gicc>, ctx: &V2Context) {
     let lines = ctx.lines.min(v2_lines(dist));
     let (w1, w2, w8) = (words_1bit(lines), words_2bit(lines), words_8bit(lines));
 
-    dist.write32(V2_GICD_CTLR, 0);
-    cpu.write32(V2_GICC_CTLR, 0);
+    dist.write32(gicd::CTLR, 0);
+    cpu.write32(gicc::CTLR, 0);
 
-    restore_words(dist, V2_GICD_ICFGR, &ctx.icfgr, ICFGR_FIRST_RW, w2);
-    restore_words(dist, V2_GICD_IPRIORITYR, &ctx.ipriorityr, 0, w8);
+    restore_words(dist, gicd::ICFGR, &ctx.icfgr, ICFGR_FIRST_RW, w2);
+    restore_words(dist, gicd::IPRIORITYR, &ctx.ipriorityr, 0, w8);
     restore_words(
         dist,
-        V2_GICD_ITARGETSR,
+        gicd::ITARGETSR,
         &ctx.itargetsr,
         ITARGETSR_FIRST_RW,
         w8,
     );
 
-    fill_words(dist, V2_GICD_ICENABLER, u32::MAX, 0, w1, W1);
-    restore_words(dist, V2_GICD_ISENABLER, &ctx.isenabler, 0, w1);
-    fill_words(dist, V2_GICD_ICACTIVER, u32::MAX, 0, w1, W1);
-    restore_words(dist, V2_GICD_ISACTIVER, &ctx.isactiver, 0, w1);
+    fill_words(dist, gicd::ICENABLER, u32::MAX, 0, w1);
+    restore_words(dist, gicd::ISENABLER, &ctx.isenabler, 0, w1);
+    fill_words(dist, gicd::ICACTIVER, u32::MAX, 0, w1);
+    restore_words(dist, gicd::ISACTIVER, &ctx.isactiver, 0, w1);
 
-    cpu.write32(V2_GICC_PMR, ctx.gicc_pmr);
-    cpu.write32(V2_GICC_BPR, ctx.gicc_bpr);
-    cpu.write32(V2_GICC_CTLR, ctx.gicc_ctlr);
-    dist.write32(V2_GICD_CTLR, ctx.gicd_ctlr);
+    cpu.write32(gicc::PMR, ctx.gicc_pmr);
+    cpu.write32(gicc::BPR, ctx.gicc_bpr);
+    cpu.write32(gicc::CTLR, ctx.gicc_ctlr);
+    dist.write32(gicd::CTLR, ctx.gicd_ctlr);
 }
 
 /// For a self-test: put exactly the registers a [`V2Context`] covers in the
 /// state a power loss leaves them in (everything disabled, inactive,
 /// priority 0, no targets, level-sensitive; GICC_PMR and GICC_BPR 0).
 /// Read-only registers (ITARGETSR0-7, ICFGR0) are not written.
-pub fn v2_reset(dist: &mut impl Regs, cpu: &mut impl Regs) {
+pub fn v2_reset(dist: &mut impl Regs<Gicd>, cpu: &mut impl Regs<Gicc>) {
     let lines = v2_lines(dist);
     let (w1, w2, w8) = (words_1bit(lines), words_2bit(lines), words_8bit(lines));
 
-    dist.write32(V2_GICD_CTLR, 0);
-    cpu.write32(V2_GICC_CTLR, 0);
-    cpu.write32(V2_GICC_PMR, 0);
-    cpu.write32(V2_GICC_BPR, 0);
-    fill_words(dist, V2_GICD_ICENABLER, u32::MAX, 0, w1, W1);
-    fill_words(dist, V2_GICD_ICACTIVER, u32::MAX, 0, w1, W1);
-    fill_words(dist, V2_GICD_IPRIORITYR, 0, 0, w8, W8);
-    fill_words(dist, V2_GICD_ITARGETSR, 0, ITARGETSR_FIRST_RW, w8, W8);
-    fill_words(dist, V2_GICD_ICFGR, 0, ICFGR_FIRST_RW, w2, W2);
+    dist.write32(gicd::CTLR, 0);
+    cpu.write32(gicc::CTLR, 0);
+    cpu.write32(gicc::PMR, 0);
+    cpu.write32(gicc::BPR, 0);
+    fill_words(dist, gicd::ICENABLER, u32::MAX, 0, w1);
+    fill_words(dist, gicd::ICACTIVER, u32::MAX, 0, w1);
+    fill_words(dist, gicd::IPRIORITYR, 0, 0, w8);
+    fill_words(dist, gicd::ITARGETSR, 0, ITARGETSR_FIRST_RW, w8);
+    fill_words(dist, gicd::ICFGR, 0, ICFGR_FIRST_RW, w2);
 }
 
 #[cfg(test)]

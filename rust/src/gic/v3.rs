@@ -8,20 +8,17 @@
 //! GICD_TYPER.ESPI says they exist.
 //!
 //! Each redistributor is one [`Regs`] covering its two 64 KB frames: RD_base
-//! at offset 0, SGI_base at offset 0x10000 (see [`super::regs::Gicr`]).
+//! at offset 0, SGI_base at offset 0x10000 (`xsr_arch::gic::Gicr`).
+
+use xsr_arch::gic::{gicd, gicr, Gicd, Gicr};
+use xsr_arch::reg::{Bank32, Bank64};
 
 use super::regs::{
-    CTLR_DS, CTLR_ENABLES, CTLR_RWP, GICD_CTLR, GICD_ICACTIVER, GICD_ICACTIVERE, GICD_ICENABLER,
-    GICD_ICENABLERE, GICD_ICFGR, GICD_ICFGRE, GICD_IGROUPR, GICD_IGROUPRE, GICD_IPRIORITYR,
-    GICD_IPRIORITYRE, GICD_IROUTER32, GICD_IROUTERE, GICD_ISACTIVER, GICD_ISACTIVERE,
-    GICD_ISENABLER, GICD_ISENABLERE, GICD_TYPER, GICR_CTLR, GICR_CTLR_ENABLE_LPIS, GICR_CTLR_RWP,
-    GICR_ICACTIVER0, GICR_ICENABLER0, GICR_ICFGR1, GICR_IGROUPR0, GICR_IPRIORITYR,
-    GICR_IPRIORITYR_COUNT, GICR_ISACTIVER0, GICR_ISENABLER0, GICR_PENDBASER, GICR_PROPBASER,
-    GICR_WAKER, TYPER_ESPI, TYPER_ESPI_RANGE, WAKER_CA, WAKER_PS,
+    CTLR_DS, CTLR_ENABLES, CTLR_RWP, GICR_CTLR_ENABLE_LPIS, GICR_CTLR_RWP, WAKER_CA, WAKER_PS,
 };
 use super::{
     fill_words, poll, restore_words, save_words, typer_lines, words_1bit, words_2bit, words_8bit,
-    GicError, IccReg, IccRegs, Regs,
+    GicError, IccReg, IccRegs, Regs, Regs64,
 };
 
 /// Most SPIs: lines 32..1019.
@@ -40,42 +37,45 @@ const SPI_END: usize = 32 + V3_MAX_SPIS;
 /// 32 lines belonging to the redistributors) or extended SPIs (numbered
 /// from 0 = INTID 4096).
 struct Bank {
-    igroupr: usize,
-    isenabler: usize,
-    icenabler: usize,
-    isactiver: usize,
-    icactiver: usize,
-    ipriorityr: usize,
-    icfgr: usize,
-    /// GICD_IROUTER of line `first`.
-    irouter: usize,
+    igroupr: Bank32<Gicd>,
+    isenabler: Bank32<Gicd>,
+    icenabler: Bank32<Gicd>,
+    isactiver: Bank32<Gicd>,
+    icactiver: Bank32<Gicd>,
+    ipriorityr: Bank32<Gicd>,
+    icfgr: Bank32<Gicd>,
+    /// GICD_IROUTER, indexed by line in this numbering.
+    irouter: Bank64<Gicd>,
     /// First line the distributor handles in this numbering.
     first: usize,
 }
 
 const SPI: Bank = Bank {
-    igroupr: GICD_IGROUPR,
-    isenabler: GICD_ISENABLER,
-    icenabler: GICD_ICENABLER,
-    isactiver: GICD_ISACTIVER,
-    icactiver: GICD_ICACTIVER,
-    ipriorityr: GICD_IPRIORITYR,
-    icfgr: GICD_ICFGR,
-    irouter: GICD_IROUTER32,
+    igroupr: gicd::IGROUPR,
+    isenabler: gicd::ISENABLER,
+    icenabler: gicd::ICENABLER,
+    isactiver: gicd::ISACTIVER,
+    icactiver: gicd::ICACTIVER,
+    ipriorityr: gicd::IPRIORITYR,
+    icfgr: gicd::ICFGR,
+    irouter: gicd::IROUTER,
     first: 32,
 };
 
 const ESPI: Bank = Bank {
-    igroupr: GICD_IGROUPRE,
-    isenabler: GICD_ISENABLERE,
-    icenabler: GICD_ICENABLERE,
-    isactiver: GICD_ISACTIVERE,
-    icactiver: GICD_ICACTIVERE,
-    ipriorityr: GICD_IPRIORITYRE,
-    icfgr: GICD_ICFGRE,
-    irouter: GICD_IROUTERE,
+    igroupr: gicd::IGROUPR_E,
+    isenabler: gicd::ISENABLER_E,
+    icenabler: gicd::ICENABLER_E,
+    isactiver: gicd::ISACTIVER_E,
+    icactiver: gicd::ICACTIVER_E,
+    ipriorityr: gicd::IPRIORITYR_E,
+    icfgr: gicd::ICFGR_E,
+    irouter: gicd::IROUTER_E,
     first: 0,
 };
+
+/// GICR_IPRIORITYR0-7: the priorities of a redistributor's SGIs and PPIs.
+const PRIO0: usize = gicr::IPRIORITYR.len();
 
 /// 1-bit registers of a bank (both banks: 32).
 const W1: usize = 32;
@@ -142,7 +142,7 @@ impl Bank {
         })
     }
 
-    fn save<D: Regs + ?Sized, const P: usize, const R: usize>(
+    fn save<D: Regs64<Gicd> + ?Sized, const P: usize, const R: usize>(
         &self,
         d: &D,
         end: usize,
@@ -154,14 +154,15 @@ impl Bank {
         save_words(d, self.isactiver, &mut s.isactiver, sp.w1.0, sp.w1.1);
         save_words(d, self.ipriorityr, &mut s.ipriorityr, sp.w8.0, sp.w8.1);
         save_words(d, self.icfgr, &mut s.icfgr, sp.w2.0, sp.w2.1);
-        for (i, slot) in s.irouter.iter_mut().enumerate().take(sp.routes) {
-            *slot = d.read64(self.irouter + 8 * i);
+        let routes = self.irouter.range(self.first, self.first + sp.routes);
+        for (slot, reg) in s.irouter.iter_mut().zip(routes) {
+            *slot = d.read64(reg);
         }
     }
 
     /// Configuration first, then enables (all cleared, RWP, then set), then
     /// active bits (all cleared, then set).
-    fn restore<D: Regs + ?Sized, const P: usize, const R: usize>(
+    fn restore<D: Regs64<Gicd> + ?Sized, const P: usize, const R: usize>(
         &self,
         d: &mut D,
         end: usize,
@@ -173,31 +174,32 @@ impl Bank {
         restore_words(d, self.igroupr, &s.igroupr, sp.w1.0, sp.w1.1);
         restore_words(d, self.icfgr, &s.icfgr, sp.w2.0, sp.w2.1);
         restore_words(d, self.ipriorityr, &s.ipriorityr, sp.w8.0, sp.w8.1);
-        for (i, val) in s.irouter.iter().enumerate().take(sp.routes) {
-            d.write64(self.irouter + 8 * i, *val);
+        let routes = self.irouter.range(self.first, self.first + sp.routes);
+        for (val, reg) in s.irouter.iter().zip(routes) {
+            d.write64(reg, *val);
         }
-        fill_words(d, self.icenabler, u32::MAX, sp.w1.0, sp.w1.1, W1);
+        fill_words(d, self.icenabler, u32::MAX, sp.w1.0, sp.w1.1);
         let rwp = wait_gicd_rwp(d);
         restore_words(d, self.isenabler, &s.isenabler, sp.w1.0, sp.w1.1);
-        fill_words(d, self.icactiver, u32::MAX, sp.w1.0, sp.w1.1, W1);
+        fill_words(d, self.icactiver, u32::MAX, sp.w1.0, sp.w1.1);
         restore_words(d, self.isactiver, &s.isactiver, sp.w1.0, sp.w1.1);
         rwp
     }
 
     /// Power-loss values: group 0, level, priority 0, routed to affinity
     /// 0, disabled, inactive.
-    fn reset<D: Regs + ?Sized>(&self, d: &mut D, end: usize, w8_cap: usize, routes_cap: usize) {
+    fn reset<D: Regs64<Gicd> + ?Sized>(&self, d: &mut D, end: usize) {
         let Some(sp) = self.span(end) else { return };
-        fill_words(d, self.igroupr, 0, sp.w1.0, sp.w1.1, W1);
-        fill_words(d, self.icfgr, 0, sp.w2.0, sp.w2.1, W2);
-        fill_words(d, self.ipriorityr, 0, sp.w8.0, sp.w8.1, w8_cap);
-        for i in 0..sp.routes.min(routes_cap) {
-            d.write64(self.irouter + 8 * i, 0);
+        fill_words(d, self.igroupr, 0, sp.w1.0, sp.w1.1);
+        fill_words(d, self.icfgr, 0, sp.w2.0, sp.w2.1);
+        fill_words(d, self.ipriorityr, 0, sp.w8.0, sp.w8.1);
+        for reg in self.irouter.range(self.first, self.first + sp.routes) {
+            d.write64(reg, 0);
         }
-        fill_words(d, self.icenabler, u32::MAX, sp.w1.0, sp.w1.1, W1);
+        fill_words(d, self.icenabler, u32::MAX, sp.w1.0, sp.w1.1);
         // Bounded; a timeout shows up in the restore that follows.
         let _ = wait_gicd_rwp(d);
-        fill_words(d, self.icactiver, u32::MAX, sp.w1.0, sp.w1.1, W1);
+        fill_words(d, self.icactiver, u32::MAX, sp.w1.0, sp.w1.1);
     }
 }
 
@@ -210,7 +212,7 @@ struct Redist {
     igroupr0: u32,
     isenabler0: u32,
     isactiver0: u32,
-    ipriorityr: [u32; GICR_IPRIORITYR_COUNT],
+    ipriorityr: [u32; PRIO0],
     /// ICFGR1 (PPIs); ICFGR0 (SGIs) is read-only.
     icfgr1: u32,
     /// GICR_WAKER.ProcessorSleep was already set at save time (its CPU is
@@ -228,77 +230,58 @@ impl Redist {
             igroupr0: 0,
             isenabler0: 0,
             isactiver0: 0,
-            ipriorityr: [0; GICR_IPRIORITYR_COUNT],
+            ipriorityr: [0; PRIO0],
             icfgr1: 0,
             asleep: false,
         }
     }
 
-    fn save<R: Regs + ?Sized>(&mut self, r: &R) {
-        self.ctlr = r.read32(GICR_CTLR) & !GICR_CTLR_RWP;
-        self.propbaser = r.read64(GICR_PROPBASER);
-        self.pendbaser = r.read64(GICR_PENDBASER);
-        self.igroupr0 = r.read32(GICR_IGROUPR0);
-        self.isenabler0 = r.read32(GICR_ISENABLER0);
-        self.isactiver0 = r.read32(GICR_ISACTIVER0);
-        save_words(
-            r,
-            GICR_IPRIORITYR,
-            &mut self.ipriorityr,
-            0,
-            GICR_IPRIORITYR_COUNT,
-        );
-        self.icfgr1 = r.read32(GICR_ICFGR1);
+    fn save<R: Regs64<Gicr> + ?Sized>(&mut self, r: &R) {
+        self.ctlr = r.read32(gicr::CTLR) & !GICR_CTLR_RWP;
+        self.propbaser = r.read64(gicr::PROPBASER);
+        self.pendbaser = r.read64(gicr::PENDBASER);
+        self.igroupr0 = r.read32(gicr::IGROUPR0);
+        self.isenabler0 = r.read32(gicr::ISENABLER0);
+        self.isactiver0 = r.read32(gicr::ISACTIVER0);
+        save_words(r, gicr::IPRIORITYR, &mut self.ipriorityr, 0, PRIO0);
+        self.icfgr1 = r.read32(gicr::ICFGR1);
     }
 
     /// GICR_PROPBASER/PENDBASER are written only while GICR_CTLR.EnableLPIs
     /// reads 0 (after a power loss; writing them with LPIs enabled is
     /// UNPREDICTABLE, and then they still hold the saved values), before
     /// GICR_CTLR; then the SGI frame: configuration, enables, active bits.
-    fn restore<R: Regs + ?Sized>(&self, r: &mut R) -> Result<(), GicError> {
-        if r.read32(GICR_CTLR) & GICR_CTLR_ENABLE_LPIS == 0 {
-            r.write64(GICR_PROPBASER, self.propbaser);
-            r.write64(GICR_PENDBASER, self.pendbaser);
+    fn restore<R: Regs64<Gicr> + ?Sized>(&self, r: &mut R) -> Result<(), GicError> {
+        if r.read32(gicr::CTLR) & GICR_CTLR_ENABLE_LPIS == 0 {
+            r.write64(gicr::PROPBASER, self.propbaser);
+            r.write64(gicr::PENDBASER, self.pendbaser);
         }
-        r.write32(GICR_CTLR, self.ctlr);
+        r.write32(gicr::CTLR, self.ctlr);
         let rwp = wait_gicr_rwp(r);
-        r.write32(GICR_IGROUPR0, self.igroupr0);
-        r.write32(GICR_ICFGR1, self.icfgr1);
-        restore_words(
-            r,
-            GICR_IPRIORITYR,
-            &self.ipriorityr,
-            0,
-            GICR_IPRIORITYR_COUNT,
-        );
-        r.write32(GICR_ICENABLER0, u32::MAX);
+        r.write32(gicr::IGROUPR0, self.igroupr0);
+        r.write32(gicr::ICFGR1, self.icfgr1);
+        restore_words(r, gicr::IPRIORITYR, &self.ipriorityr, 0, PRIO0);
+        r.write32(gicr::ICENABLER0, u32::MAX);
         let rwp = rwp.and(wait_gicr_rwp(r));
-        r.write32(GICR_ISENABLER0, self.isenabler0);
-        r.write32(GICR_ICACTIVER0, u32::MAX);
-        r.write32(GICR_ISACTIVER0, self.isactiver0);
+        r.write32(gicr::ISENABLER0, self.isenabler0);
+        r.write32(gicr::ICACTIVER0, u32::MAX);
+        r.write32(gicr::ISACTIVER0, self.isactiver0);
         rwp
     }
 
-    fn reset<R: Regs + ?Sized>(r: &mut R) {
-        r.write32(GICR_CTLR, 0);
+    fn reset<R: Regs64<Gicr> + ?Sized>(r: &mut R) {
+        r.write32(gicr::CTLR, 0);
         let _ = wait_gicr_rwp(r);
-        if r.read32(GICR_CTLR) & GICR_CTLR_ENABLE_LPIS == 0 {
-            r.write64(GICR_PROPBASER, 0);
-            r.write64(GICR_PENDBASER, 0);
+        if r.read32(gicr::CTLR) & GICR_CTLR_ENABLE_LPIS == 0 {
+            r.write64(gicr::PROPBASER, 0);
+            r.write64(gicr::PENDBASER, 0);
         }
-        r.write32(GICR_IGROUPR0, 0);
-        r.write32(GICR_ICFGR1, 0);
-        fill_words(
-            r,
-            GICR_IPRIORITYR,
-            0,
-            0,
-            GICR_IPRIORITYR_COUNT,
-            GICR_IPRIORITYR_COUNT,
-        );
-        r.write32(GICR_ICENABLER0, u32::MAX);
+        r.write32(gicr::IGROUPR0, 0);
+        r.write32(gicr::ICFGR1, 0);
+        fill_words(r, gicr::IPRIORITYR, 0, 0, PRIO0);
+        r.write32(gicr::ICENABLER0, u32::MAX);
         let _ = wait_gicr_rwp(r);
-        r.write32(GICR_ICACTIVER0, u32::MAX);
+        r.write32(gicr::ICACTIVER0, u32::MAX);
     }
 }
 
@@ -388,31 +371,26 @@ impl Default for V3Context {
 
 /// Lines the distributor implements in the SPI numbering: 32 *
 /// (GICD_TYPER.ITLinesNumber + 1), capped at 1020 (SPIs + 32).
-pub fn v3_lines(dist: &impl Regs) -> usize {
-    typer_lines(dist.read32(GICD_TYPER))
+pub fn v3_lines(dist: &impl Regs<Gicd>) -> usize {
+    typer_lines(dist.read32(gicd::TYPER))
 }
 
 /// Extended SPIs the distributor implements: 0 without GICD_TYPER.ESPI,
 /// else 32 * (GICD_TYPER.ESPI_range + 1).
-pub fn v3_espi_lines(dist: &impl Regs) -> usize {
-    let typer = dist.read32(GICD_TYPER);
-    if typer & TYPER_ESPI == 0 {
-        return 0;
-    }
-    let blocks = TYPER_ESPI_RANGE.read(typer) as usize + 1;
-    (32 * blocks).min(V3_MAX_ESPIS)
+pub fn v3_espi_lines(dist: &impl Regs<Gicd>) -> usize {
+    (gicd::espi_lines(dist.read32(gicd::TYPER)) as usize).min(V3_MAX_ESPIS)
 }
 
-fn wait_gicd_rwp<D: Regs + ?Sized>(d: &D) -> Result<(), GicError> {
-    if poll(|| d.read32(GICD_CTLR) & CTLR_RWP == 0) {
+fn wait_gicd_rwp<D: Regs<Gicd> + ?Sized>(d: &D) -> Result<(), GicError> {
+    if poll(|| d.read32(gicd::CTLR) & CTLR_RWP == 0) {
         Ok(())
     } else {
         Err(GicError::RwpTimeout)
     }
 }
 
-fn wait_gicr_rwp<R: Regs + ?Sized>(r: &R) -> Result<(), GicError> {
-    if poll(|| r.read32(GICR_CTLR) & GICR_CTLR_RWP == 0) {
+fn wait_gicr_rwp<R: Regs<Gicr> + ?Sized>(r: &R) -> Result<(), GicError> {
+    if poll(|| r.read32(gicr::CTLR) & GICR_CTLR_RWP == 0) {
         Ok(())
     } else {
         Err(GicError::RwpTimeout)
@@ -420,16 +398,16 @@ fn wait_gicr_rwp<R: Regs + ?Sized>(r: &R) -> Result<(), GicError> {
 }
 
 /// Write GICD_CTLR and wait for the write to take effect.
-fn write_gicd_ctlr<D: Regs + ?Sized>(d: &mut D, val: u32) -> Result<(), GicError> {
-    d.write32(GICD_CTLR, val & !CTLR_RWP);
+fn write_gicd_ctlr<D: Regs<Gicd> + ?Sized>(d: &mut D, val: u32) -> Result<(), GicError> {
+    d.write32(gicd::CTLR, val & !CTLR_RWP);
     wait_gicd_rwp(d)
 }
 
 /// Clear GICR_WAKER.ProcessorSleep and wait for ChildrenAsleep to clear.
-fn wake<R: Regs + ?Sized>(r: &mut R, cpu: usize) -> Result<(), GicError> {
-    let waker = r.read32(GICR_WAKER) & !WAKER_CA;
-    r.write32(GICR_WAKER, waker & !WAKER_PS);
-    if poll(|| r.read32(GICR_WAKER) & WAKER_CA == 0) {
+fn wake<R: Regs<Gicr> + ?Sized>(r: &mut R, cpu: usize) -> Result<(), GicError> {
+    let waker = r.read32(gicr::WAKER) & !WAKER_CA;
+    r.write32(gicr::WAKER, waker & !WAKER_PS);
+    if poll(|| r.read32(gicr::WAKER) & WAKER_CA == 0) {
         Ok(())
     } else {
         Err(GicError::WakerTimeout { cpu })
@@ -474,8 +452,8 @@ fn keep(first: &mut Option<GicError>, res: Result<(), GicError>) {
 ///
 /// On error the context is marked not saved.
 pub fn v3_save(
-    dist: &mut impl Regs,
-    redists: &mut [&mut dyn Regs],
+    dist: &mut impl Regs64<Gicd>,
+    redists: &mut [&mut dyn Regs64<Gicr>],
     icc: &mut impl IccRegs,
     ctx: &mut V3Context,
 ) -> Result<(), GicError> {
@@ -485,9 +463,9 @@ pub fn v3_save(
     }
     let lines = v3_lines(dist);
     let espis = v3_espi_lines(dist);
-    let ctlr = dist.read32(GICD_CTLR) & !CTLR_RWP;
+    let ctlr = dist.read32(gicd::CTLR) & !CTLR_RWP;
     if let Err(e) = write_gicd_ctlr(dist, ctlr & !CTLR_ENABLES) {
-        dist.write32(GICD_CTLR, ctlr);
+        dist.write32(gicd::CTLR, ctlr);
         return Err(e);
     }
     ctx.gicd_ctlr = ctlr;
@@ -515,14 +493,14 @@ pub fn v3_save(
             slot.asleep = false;
             continue;
         }
-        let waker = r.read32(GICR_WAKER) & !WAKER_CA;
+        let waker = r.read32(gicr::WAKER) & !WAKER_CA;
         slot.asleep = waker & WAKER_PS != 0;
         if slot.asleep {
             continue;
         }
-        r.write32(GICR_WAKER, waker | WAKER_PS);
-        if !poll(|| r.read32(GICR_WAKER) & WAKER_CA != 0) {
-            r.write32(GICR_WAKER, waker & !WAKER_PS);
+        r.write32(gicr::WAKER, waker | WAKER_PS);
+        if !poll(|| r.read32(gicr::WAKER) & WAKER_CA != 0) {
+            r.write32(gicr::WAKER, waker & !WAKER_PS);
             failed = Some(cpu);
             break;
         }
@@ -571,8 +549,8 @@ pub fn v3_save(
 ///   can is better than leaving the GIC half configured) and the first
 ///   error is returned at the end.
 pub fn v3_restore(
-    dist: &mut impl Regs,
-    redists: &mut [&mut dyn Regs],
+    dist: &mut impl Regs64<Gicd>,
+    redists: &mut [&mut dyn Regs64<Gicr>],
     icc: &mut impl IccRegs,
     ctx: &V3Context,
 ) -> Result<(), GicError> {
@@ -593,7 +571,7 @@ pub fn v3_restore(
         write_gicd_ctlr(dist, ctx.gicd_ctlr & !CTLR_ENABLES),
     );
 
-    let ds = dist.read32(GICD_CTLR) & CTLR_DS != 0;
+    let ds = dist.read32(gicd::CTLR) & CTLR_DS != 0;
     for (cpu, (r, slot)) in redists.iter_mut().zip(ctx.redist.iter()).enumerate() {
         if ds && !slot.asleep {
             keep(&mut first, wake(&mut **r, cpu));
@@ -629,24 +607,28 @@ pub fn v3_restore(
 /// [`v3_restore`] at once: where ICC_SRE_EL2.SRE is not RAO/WI, nothing may
 /// use the CPU interface in between. Bounded waits that run out are
 /// ignored here (the restore that follows reports them).
-pub fn v3_reset(dist: &mut impl Regs, redists: &mut [&mut dyn Regs], icc: &mut impl IccRegs) {
+pub fn v3_reset(
+    dist: &mut impl Regs64<Gicd>,
+    redists: &mut [&mut dyn Regs64<Gicr>],
+    icc: &mut impl IccRegs,
+) {
     icc.write(IccReg::Igrpen1, 0);
     icc.write(IccReg::Ctlr, 0);
     icc.write(IccReg::Pmr, 0);
     icc.write(IccReg::Bpr1, 0);
 
-    let ctlr = dist.read32(GICD_CTLR);
+    let ctlr = dist.read32(gicd::CTLR);
     let ds = ctlr & CTLR_DS != 0;
     let _ = write_gicd_ctlr(dist, ctlr & !CTLR_ENABLES);
     let _ = write_gicd_ctlr(dist, 0);
-    SPI.reset(dist, v3_lines(dist), W8_SPI, V3_MAX_SPIS);
-    ESPI.reset(dist, v3_espi_lines(dist), W8_ESPI, V3_MAX_ESPIS);
+    SPI.reset(dist, v3_lines(dist));
+    ESPI.reset(dist, v3_espi_lines(dist));
 
     for r in redists.iter_mut() {
         Redist::reset(&mut **r);
         if ds {
-            let waker = r.read32(GICR_WAKER) & !WAKER_CA;
-            r.write32(GICR_WAKER, waker | WAKER_PS);
+            let waker = r.read32(gicr::WAKER) & !WAKER_CA;
+            r.write32(gicr::WAKER, waker | WAKER_PS);
         }
     }
     icc.write(IccReg::SreEl2, 0);
@@ -757,17 +739,17 @@ mod tests {
         }
 
         fn save(&mut self, ctx: &mut V3Context) -> Result<(), GicError> {
-            let mut rs: Vec<&mut dyn Regs> = self.rs.iter_mut().map(|r| r as _).collect();
+            let mut rs: Vec<&mut dyn Regs64<Gicr>> = self.rs.iter_mut().map(|r| r as _).collect();
             v3_save(&mut self.d, &mut rs, &mut self.icc, ctx)
         }
 
         fn restore(&mut self, ctx: &V3Context) -> Result<(), GicError> {
-            let mut rs: Vec<&mut dyn Regs> = self.rs.iter_mut().map(|r| r as _).collect();
+            let mut rs: Vec<&mut dyn Regs64<Gicr>> = self.rs.iter_mut().map(|r| r as _).collect();
             v3_restore(&mut self.d, &mut rs, &mut self.icc, ctx)
         }
 
         fn reset(&mut self) {
-            let mut rs: Vec<&mut dyn Regs> = self.rs.iter_mut().map(|r| r as _).collect();
+            let mut rs: Vec<&mut dyn Regs64<Gicr>> = self.rs.iter_mut().map(|r| r as _).collect();
             v3_reset(&mut self.d, &mut rs, &mut self.icc);
         }
 
@@ -960,7 +942,7 @@ mod tests {
         for r in &rig.rs {
             assert!(
                 !r.touched().contains(&0x14),
-                "GICR_WAKER is RAZ/WI with DS=0"
+                "gicr::WAKER is RAZ/WI with DS=0"
             );
         }
     }

@@ -8,12 +8,20 @@ use core::ptr::NonNull;
 use super::sys;
 use crate::errno::Errno;
 use crate::gic::{
-    regs::GICR_SIZE, v2_lines, v2_reset, v2_restore, v2_save, v3_lines, v3_reset, v3_restore,
-    v3_save, GicError, Mmio, Regs, SysIcc, V2Context, V3Context, V3_MAX_CPUS,
+    compact, v2_reset, v2_restore, v2_save, v3_reset, v3_restore, v3_save, GicError, Gicc, Gicd,
+    Gicr, Mmio, Regs, Regs64, SysIcc, V2Context, V3Context, V3_MAX_CPUS,
 };
-use crate::gicpm::{self, Selftest, SelftestError, SuspendableGic};
+use crate::gicpm::SuspendableGic;
 use crate::global::Global;
-use crate::timer::{self, SysTimer};
+use xsr_arch::reg::{Block, Reg32, Reg64};
+
+/// The live GIC self-test (test aids only).
+#[cfg(feature = "test-aids")]
+pub mod selftest;
+
+/// The GIC state check across a host suspend (test aids only).
+#[cfg(feature = "test-aids")]
+pub mod check;
 
 /// GICv2 register blocks Xen maps: GICD one page, GICC two pages (from
 /// the base Xen uses, after its 64 kB alias adjustment).
@@ -44,8 +52,8 @@ impl<T> Boxed<T> {
 
 /// The registered GIC.
 enum Hw {
-    V2 { dist: Mmio, cpu: Mmio },
-    V3 { dist: Mmio, nr_cpus: u32 },
+    V2 { dist: Mmio<Gicd>, cpu: Mmio<Gicc> },
+    V3 { dist: Mmio<Gicd>, nr_cpus: u32 },
 }
 
 /// The host GIC and its contexts: `saved` for suspend/resume, `spare` only
@@ -53,10 +61,12 @@ enum Hw {
 enum Contexts {
     V2 {
         saved: Boxed<V2Context>,
+        #[cfg(feature = "test-aids")]
         spare: Option<Boxed<V2Context>>,
     },
     V3 {
         saved: Boxed<V3Context>,
+        #[cfg(feature = "test-aids")]
         spare: Option<Boxed<V3Context>>,
     },
 }
@@ -64,6 +74,9 @@ enum Contexts {
 struct Host {
     hw: Hw,
     ctx: Contexts,
+    /// The GIC state check's values (test aids, `xsr_test_gic_check`).
+    #[cfg(feature = "test-aids")]
+    check: Option<check::Buffer>,
 }
 
 // SAFETY: the mappings and contexts are host-wide and only reached through
@@ -75,8 +88,8 @@ static HOST: Global<Option<Host>> = Global::new(None);
 
 /// The GICv2 of the host, for the portable code.
 struct V2Gic<'a> {
-    dist: &'a mut Mmio,
-    cpu: &'a mut Mmio,
+    dist: &'a mut Mmio<Gicd>,
+    cpu: &'a mut Mmio<Gicc>,
 }
 
 impl SuspendableGic for V2Gic<'_> {
@@ -96,21 +109,24 @@ impl SuspendableGic for V2Gic<'_> {
 
 /// A redistributor slot: unused slots read as zero and ignore writes (they
 /// are never handed to the save/restore code anyway).
-impl Regs for Option<Mmio> {
-    fn read32(&self, off: usize) -> u32 {
-        self.as_ref().map_or(0, |m| m.read32(off))
+impl Regs<Gicr> for Option<Mmio<Gicr>> {
+    fn read32(&self, r: Reg32<Gicr>) -> u32 {
+        self.as_ref().map_or(0, |m| m.read32(r))
     }
-    fn write32(&mut self, off: usize, val: u32) {
+    fn write32(&mut self, r: Reg32<Gicr>, val: u32) {
         if let Some(m) = self {
-            m.write32(off, val);
+            m.write32(r, val);
         }
     }
-    fn read64(&self, off: usize) -> u64 {
-        self.as_ref().map_or(0, |m| m.read64(off))
+}
+
+impl Regs64<Gicr> for Option<Mmio<Gicr>> {
+    fn read64(&self, r: Reg64<Gicr>) -> u64 {
+        self.as_ref().map_or(0, |m| m.read64(r))
     }
-    fn write64(&mut self, off: usize, val: u64) {
+    fn write64(&mut self, r: Reg64<Gicr>, val: u64) {
         if let Some(m) = self {
-            m.write64(off, val);
+            m.write64(r, val);
         }
     }
 }
@@ -120,35 +136,35 @@ impl Regs for Option<Mmio> {
 /// alone: Xen sets a secondary CPU's redistributor up again when the CPU
 /// comes back), CPU0's ICC registers.
 struct V3Gic<'a> {
-    dist: &'a mut Mmio,
-    rdists: [Option<Mmio>; V3_MAX_CPUS],
+    dist: &'a mut Mmio<Gicd>,
+    rdists: [Option<Mmio<Gicr>>; V3_MAX_CPUS],
     count: usize,
     /// Online CPUs with a redistributor, also those beyond the context's
     /// room ([`V3_MAX_CPUS`]): more than it holds refuses the save.
     online: usize,
 }
 
+/// The redistributors of the online CPUs among `nr_cpus`, packed in CPU
+/// order ([`compact`]): the slots, how many were packed, how many are
+/// online.
+fn online_rdists(nr_cpus: u32) -> ([Option<Mmio<Gicr>>; V3_MAX_CPUS], usize, usize) {
+    let mut rdists = [const { None::<Mmio<Gicr>> }; V3_MAX_CPUS];
+    let present = (0..nr_cpus).map(|cpu| {
+        // SAFETY: the helper returns gic-v3.c's per-CPU rbase of an online
+        // CPU: NULL, or the mapping of that CPU's redistributor, Gicr::SIZE
+        // bytes (RD_base and SGI_base frames), valid for Xen's lifetime;
+        // NULL for an offline CPU.
+        let base = unsafe { sys::xsr_helper_gicv3_rdist_base(cpu) };
+        // SAFETY: as above: a device mapping of Gicr::SIZE bytes or NULL.
+        unsafe { Mmio::new(base.cast(), Gicr::SIZE) }
+    });
+    let (count, online) = compact(present, &mut rdists);
+    (rdists, count, online)
+}
+
 impl<'a> V3Gic<'a> {
-    fn new(dist: &'a mut Mmio, nr_cpus: u32) -> Self {
-        let mut rdists = [const { None::<Mmio> }; V3_MAX_CPUS];
-        let mut count = 0;
-        let mut online = 0;
-        for cpu in 0..nr_cpus {
-            // SAFETY: the helper returns gic-v3.c's per-CPU rbase of an
-            // online CPU: NULL, or the mapping of that CPU's redistributor,
-            // GICR_SIZE bytes (RD_base and SGI_base frames), valid for
-            // Xen's lifetime; NULL for an offline CPU.
-            let base = unsafe { sys::xsr_helper_gicv3_rdist_base(cpu) };
-            // SAFETY: as above: a device mapping of GICR_SIZE bytes or NULL.
-            let Some(m) = (unsafe { Mmio::new(base.cast(), GICR_SIZE) }) else {
-                continue;
-            };
-            online += 1;
-            if let Some(slot) = rdists.get_mut(count) {
-                *slot = Some(m);
-                count += 1;
-            }
-        }
+    fn new(dist: &'a mut Mmio<Gicd>, nr_cpus: u32) -> Self {
+        let (rdists, count, online) = online_rdists(nr_cpus);
         Self {
             dist,
             rdists,
@@ -157,13 +173,11 @@ impl<'a> V3Gic<'a> {
         }
     }
 
-    /// Redistributors mapped and saved.
-    fn count(&self) -> usize {
-        self.count
-    }
-
-    fn with_rdists<R>(&mut self, f: impl FnOnce(&mut Mmio, &mut [&mut dyn Regs]) -> R) -> R {
-        let mut refs = self.rdists.each_mut().map(|m| m as &mut dyn Regs);
+    fn with_rdists<R>(
+        &mut self,
+        f: impl FnOnce(&mut Mmio<Gicd>, &mut [&mut dyn Regs64<Gicr>]) -> R,
+    ) -> R {
+        let mut refs = self.rdists.each_mut().map(|m| m as &mut dyn Regs64<Gicr>);
         let n = self.count.min(refs.len());
         let (used, _) = refs.split_at_mut(n);
         f(self.dist, used)
@@ -187,34 +201,18 @@ impl SuspendableGic for V3Gic<'_> {
     }
 }
 
-/// Xen's -errno for a GIC failure.
-pub fn gic_errno(e: GicError) -> i32 {
-    match e {
-        GicError::WakerTimeout { .. } | GicError::RwpTimeout | GicError::QuiescentTimeout => {
-            Errno::ETIMEDOUT.code()
-        }
-        GicError::ContextTooSmall => Errno::ENOMEM.code(),
-        GicError::NotSaved | GicError::Mismatch => Errno::EINVAL.code(),
-    }
-}
-
 /// Registers the host GIC once: a second registration is refused (-EBUSY)
 /// before anything is allocated, so that no context is ever dropped
 /// (contexts live in Xen's heap for good).
-fn register(make: impl FnOnce() -> Result<Host, i32>) -> i32 {
+fn register(make: impl FnOnce() -> Result<Host, Errno>) -> Result<(), Errno> {
     HOST.with(|h| {
         if h.is_some() {
-            return Errno::EBUSY.code();
+            return Err(Errno::EBUSY);
         }
-        match make() {
-            Ok(host) => {
-                *h = Some(host);
-                0
-            }
-            Err(e) => e,
-        }
+        *h = Some(make()?);
+        Ok(())
     })
-    .unwrap_or(Errno::EBUSY.code())
+    .unwrap_or(Err(Errno::EBUSY))
 }
 
 /// Register a GICv2 (boot).
@@ -223,18 +221,24 @@ fn register(make: impl FnOnce() -> Result<Host, i32>) -> i32 {
 ///
 /// `dbase` and `cbase` are Xen's mappings of GICD (4 kB) and of GICC (8 kB
 /// from the base Xen uses), valid for Xen's lifetime.
-pub unsafe fn init_v2(dbase: *mut u8, cbase: *mut u8) -> i32 {
+pub unsafe fn init_v2(dbase: *mut u8, cbase: *mut u8) -> Result<(), Errno> {
     // SAFETY: this function's contract.
     let (Some(dist), Some(cpu)) = (unsafe { Mmio::new(dbase, V2_GICD_SIZE) }, unsafe {
         Mmio::new(cbase, V2_GICC_SIZE)
     }) else {
-        return Errno::EINVAL.code();
+        return Err(Errno::EINVAL);
     };
     register(|| {
-        let saved = Boxed::zeroed().ok_or(Errno::ENOMEM.code())?;
+        let saved = Boxed::zeroed().ok_or(Errno::ENOMEM)?;
         Ok(Host {
             hw: Hw::V2 { dist, cpu },
-            ctx: Contexts::V2 { saved, spare: None },
+            ctx: Contexts::V2 {
+                saved,
+                #[cfg(feature = "test-aids")]
+                spare: None,
+            },
+            #[cfg(feature = "test-aids")]
+            check: check::Buffer::boot(),
         })
     })
 }
@@ -244,16 +248,22 @@ pub unsafe fn init_v2(dbase: *mut u8, cbase: *mut u8) -> i32 {
 /// # Safety
 ///
 /// `dbase` is Xen's mapping of GICD (64 kB), valid for Xen's lifetime.
-pub unsafe fn init_v3(dbase: *mut u8, nr_cpus: u32) -> i32 {
+pub unsafe fn init_v3(dbase: *mut u8, nr_cpus: u32) -> Result<(), Errno> {
     // SAFETY: this function's contract.
     let Some(dist) = (unsafe { Mmio::new(dbase, V3_GICD_SIZE) }) else {
-        return Errno::EINVAL.code();
+        return Err(Errno::EINVAL);
     };
     register(|| {
-        let saved = Boxed::zeroed().ok_or(Errno::ENOMEM.code())?;
+        let saved = Boxed::zeroed().ok_or(Errno::ENOMEM)?;
         Ok(Host {
             hw: Hw::V3 { dist, nr_cpus },
-            ctx: Contexts::V3 { saved, spare: None },
+            ctx: Contexts::V3 {
+                saved,
+                #[cfg(feature = "test-aids")]
+                spare: None,
+            },
+            #[cfg(feature = "test-aids")]
+            check: check::Buffer::boot(),
         })
     })
 }
@@ -265,145 +275,38 @@ enum Op {
     Restore,
 }
 
-fn apply<G: SuspendableGic>(gic: &mut G, ctx: &mut G::Ctx, op: Op) -> i32 {
-    to_errno(match op {
+fn apply<G: SuspendableGic>(gic: &mut G, ctx: &mut G::Ctx, op: Op) -> Result<(), Errno> {
+    match op {
         Op::Save => gic.save(ctx),
         Op::Restore => gic.restore(ctx),
-    })
+    }
+    .map_err(GicError::errno)
 }
 
-fn on_host_gic(op: Op) -> i32 {
+fn on_host_gic(op: Op) -> Result<(), Errno> {
     HOST.with(|h| match h.as_mut() {
-        None => Errno::ENODEV.code(),
+        None => Err(Errno::ENODEV),
         Some(Host {
             hw: Hw::V2 { dist, cpu },
             ctx: Contexts::V2 { saved, .. },
+            ..
         }) => apply(&mut V2Gic { dist, cpu }, saved.get_mut(), op),
         Some(Host {
             hw: Hw::V3 { dist, nr_cpus },
             ctx: Contexts::V3 { saved, .. },
+            ..
         }) => apply(&mut V3Gic::new(dist, *nr_cpus), saved.get_mut(), op),
-        Some(_) => Errno::EINVAL.code(),
+        Some(_) => Err(Errno::EINVAL),
     })
-    .unwrap_or(Errno::EBUSY.code())
+    .unwrap_or(Err(Errno::EBUSY))
 }
 
 /// Save and disable the GIC (interrupts off, boot CPU).
-pub fn suspend() -> i32 {
+pub fn suspend() -> Result<(), Errno> {
     on_host_gic(Op::Save)
 }
 
 /// Restore what [`suspend`] saved (interrupts off, boot CPU).
-pub fn resume() -> i32 {
+pub fn resume() -> Result<(), Errno> {
     on_host_gic(Op::Restore)
-}
-
-fn to_errno(r: Result<(), GicError>) -> i32 {
-    r.map_or_else(gic_errno, |()| 0)
-}
-
-/// Allocate the self-test's second context (interrupts on).
-pub fn selftest_prepare() -> i32 {
-    HOST.with(|h| match h.as_mut().map(|h| &mut h.ctx) {
-        None => Errno::ENODEV.code(),
-        Some(Contexts::V2 { spare, .. }) => alloc_spare(spare),
-        Some(Contexts::V3 { spare, .. }) => alloc_spare(spare),
-    })
-    .unwrap_or(Errno::EBUSY.code())
-}
-
-fn alloc_spare<T>(spare: &mut Option<Boxed<T>>) -> i32 {
-    if spare.is_none() {
-        *spare = Boxed::zeroed();
-    }
-    if spare.is_some() {
-        0
-    } else {
-        Errno::ENOMEM.code()
-    }
-}
-
-/// What the self-test found, for the console.
-pub struct SelftestReport {
-    /// "GICv2" or "GICv3".
-    pub version: &'static str,
-    /// Interrupt lines (SGIs, PPIs, SPIs) the hardware implements.
-    pub lines: usize,
-    /// Redistributors saved (GICv3; 0 for GICv2).
-    pub rdists: usize,
-    /// The outcome, with the timer controls found and the timings.
-    pub result: Result<Selftest, SelftestError>,
-}
-
-/// Run the self-test (interrupts off, other CPUs stopped): see
-/// [`crate::gicpm::selftest`]. -errno if it could not start.
-pub fn selftest() -> Result<SelftestReport, i32> {
-    let raise = super::raise_timer_softirq;
-    HOST.with(|h| match h.as_mut() {
-        None => Err(Errno::ENODEV.code()),
-        Some(Host {
-            hw: Hw::V2 { dist, cpu },
-            ctx:
-                Contexts::V2 {
-                    saved,
-                    spare: Some(spare),
-                },
-        }) => {
-            let lines = v2_lines(dist);
-            let result = gicpm::selftest(
-                &mut V2Gic { dist, cpu },
-                saved.get_mut(),
-                spare.get_mut(),
-                &mut SysTimer,
-                timer::now,
-                raise,
-            );
-            Ok(SelftestReport {
-                version: "GICv2",
-                lines,
-                rdists: 0,
-                result,
-            })
-        }
-        Some(Host {
-            hw: Hw::V3 { dist, nr_cpus },
-            ctx:
-                Contexts::V3 {
-                    saved,
-                    spare: Some(spare),
-                },
-        }) => {
-            let lines = v3_lines(dist);
-            let mut gic = V3Gic::new(dist, *nr_cpus);
-            let rdists = gic.count();
-            let result = gicpm::selftest(
-                &mut gic,
-                saved.get_mut(),
-                spare.get_mut(),
-                &mut SysTimer,
-                timer::now,
-                raise,
-            );
-            Ok(SelftestReport {
-                version: "GICv3",
-                lines,
-                rdists,
-                result,
-            })
-        }
-        // No spare context: selftest_prepare() was not called or failed.
-        Some(_) => Err(Errno::ENOMEM.code()),
-    })
-    .unwrap_or(Err(Errno::EBUSY.code()))
-}
-
-/// Xen's -errno for a failed self-test.
-pub fn selftest_errno(e: SelftestError) -> i32 {
-    match e {
-        SelftestError::TimersNotQuiet | SelftestError::Mismatch => Errno::EIO.code(),
-        SelftestError::Save(g)
-        | SelftestError::Restore(g)
-        | SelftestError::Resave(g)
-        | SelftestError::Rerestore(g) => gic_errno(g),
-    }
 }

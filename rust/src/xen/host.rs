@@ -11,8 +11,12 @@ use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU8, Ordering};
 
 use super::{sys, XenConsole, XenDomain};
 use crate::errno::Errno;
-use crate::hostpm::{self, HostPlatform, Outcome, Policy, Refusal, Stage, Step, SEQUENCE};
+use crate::hostmsg;
+use crate::hostpm::{self, HostPlatform, Policy, Readiness, Stage, Step, StepError, SEQUENCE};
+#[cfg(feature = "test-aids")]
 use crate::layer::{Level, Log};
+#[cfg(feature = "test-aids")]
+use crate::msg;
 use crate::psci::{self, PsciError};
 use crate::timer;
 use crate::vclock::{self, DomUs};
@@ -44,11 +48,8 @@ static PSCI_VERSION: AtomicU32 = AtomicU32::new(0);
 /// ... its PSCI_FEATURES(SYSTEM_SUSPEND) answer ...
 static FW_SYSTEM_SUSPEND: AtomicI32 = AtomicI32::new(-1);
 /// ... and whether the console, the IOMMU and a resume entry are ready
-/// (bits below). Zero until init: nothing is offered before.
+/// (`Readiness::bits`). Zero until init: nothing is offered before.
 static READY: AtomicU8 = AtomicU8::new(0);
-const READY_CONSOLE: u8 = 1 << 0;
-const READY_IOMMU: u8 = 1 << 1;
-const READY_ENTRY: u8 = 1 << 2;
 /// What a host suspend does with running domains (`DomUs::code`), from
 /// `xsr_host_suspend_domus=` at boot.
 static DOMUS: AtomicU8 = AtomicU8::new(DomUs::DEFAULT.code());
@@ -61,21 +62,11 @@ const STARTING: u8 = 1;
 /// Handed to the tasklet.
 const RUNNING: u8 = 2;
 
-/// `suspend_test=<level>` or `suspend_test=off`: 0 or -EINVAL.
-pub fn set_dry_run(value: &[u8]) -> i32 {
-    if value == b"off" {
-        DRY_RUN.store(0, Ordering::Relaxed);
-        return 0;
-    }
-    let level = Stage::parse_dry_run(value);
-    match Stage::DRY_RUNS.iter().position(|&s| Some(s) == level) {
-        Some(i) => {
-            // At most four levels: fits in a u8.
-            DRY_RUN.store(i as u8 + 1, Ordering::Relaxed);
-            0
-        }
-        None => crate::errno::Errno::EINVAL.code(),
-    }
+/// `suspend_test=<level>` or `suspend_test=off`.
+pub fn set_dry_run(value: &[u8]) -> Result<(), Errno> {
+    let code = Stage::dry_run_code(value).ok_or(Errno::EINVAL)?;
+    DRY_RUN.store(code, Ordering::Relaxed);
+    Ok(())
 }
 
 /// `xsr_host_suspend_domus=freeze|deny`.
@@ -89,24 +80,14 @@ fn domus() -> DomUs {
     DomUs::from_code(DOMUS.load(Ordering::Relaxed))
 }
 
-fn dry_run() -> Option<Stage> {
-    let code = DRY_RUN.load(Ordering::Relaxed);
-    Stage::DRY_RUNS
-        .get(usize::from(code).checked_sub(1)?)
-        .copied()
-}
-
 /// The policy as it stands now (the dry-run level may change at run time).
 fn policy() -> Policy {
-    let ready = READY.load(Ordering::Acquire);
-    Policy {
-        psci_version: PSCI_VERSION.load(Ordering::Relaxed),
-        fw_system_suspend: FW_SYSTEM_SUSPEND.load(Ordering::Relaxed),
-        console_can_suspend: ready & READY_CONSOLE != 0,
-        iommu_can_suspend: ready & READY_IOMMU != 0,
-        resume_entry: ready & READY_ENTRY != 0,
-        dry_run: dry_run(),
-    }
+    Policy::new(
+        PSCI_VERSION.load(Ordering::Relaxed),
+        FW_SYSTEM_SUSPEND.load(Ordering::Relaxed),
+        Readiness::from_bits(READY.load(Ordering::Acquire)),
+        Stage::from_dry_run_code(DRY_RUN.load(Ordering::Relaxed)),
+    )
 }
 
 /// How far a host suspend goes now, if the hardware domain may suspend.
@@ -116,87 +97,25 @@ fn decision() -> Option<Stage> {
 
 /// Boot: gather the policy from Xen, decide, say it on the console.
 pub fn init() {
-    // SAFETY: the helpers take no pointers and only read Xen's state (the
-    // PSCI one makes a PSCI_FEATURES call to the firmware, which has no
-    // side effect).
-    let (version, fw, console, iommu, entry) = unsafe {
-        (
-            sys::xsr_helper_psci_version(),
-            sys::xsr_helper_fw_psci_features(psci::SYSTEM_SUSPEND_64),
-            sys::xsr_helper_console_can_suspend(),
-            sys::xsr_helper_iommu_can_suspend(),
-            sys::xsr_helper_resume_entry() != 0,
-        )
-    };
+    // SAFETY: no arguments; reads the version Xen's PSCI driver found.
+    let version = unsafe { sys::xsr_helper_psci_version() };
+    // SAFETY: takes a function id, no pointer; a PSCI_FEATURES call to the
+    // firmware, which has no side effect.
+    let fw = unsafe { sys::xsr_helper_fw_psci_features(psci::SYSTEM_SUSPEND_64) };
     PSCI_VERSION.store(version, Ordering::Relaxed);
     FW_SYSTEM_SUSPEND.store(fw, Ordering::Relaxed);
-    let ready = (u8::from(console) * READY_CONSOLE)
-        | (u8::from(iommu) * READY_IOMMU)
-        | (u8::from(entry) * READY_ENTRY);
-    READY.store(ready, Ordering::Release);
+    let ready = Readiness {
+        // SAFETY: no arguments; reads the console driver's hooks.
+        console: unsafe { sys::xsr_helper_console_can_suspend() },
+        // SAFETY: no arguments; reads the IOMMU driver's hooks.
+        iommu: unsafe { sys::xsr_helper_iommu_can_suspend() },
+        // SAFETY: no arguments; reads whether head.S's resume entry is
+        // there and the real suspend enabled.
+        resume_entry: unsafe { sys::xsr_helper_resume_entry() } != 0,
+    };
+    READY.store(ready.bits(), Ordering::Release);
     let policy = policy();
-    let (major, minor) = (policy.psci_version >> 16, policy.psci_version & 0xffff);
-    match hostpm::decide(&policy) {
-        Ok(stage) => {
-            XenConsole.line(
-                Level::Info,
-                format_args!(
-                    "xen-suspend: host suspend: domUs that run are {} (xsr_host_suspend_domus={})",
-                    match domus() {
-                        DomUs::Freeze => "frozen and thawed",
-                        DomUs::Deny => "an obstacle (DENIED)",
-                    },
-                    domus().name()
-                ),
-            );
-            if stage == Stage::Full {
-                XenConsole.line(
-                    Level::Info,
-                    format_args!(
-                        "xen-suspend: host suspend offered to the hardware domain (firmware PSCI {major}.{minor})"
-                    ),
-                );
-            } else {
-                XenConsole.line(
-                    Level::Info,
-                    format_args!(
-                        "xen-suspend: host suspend offered to the hardware domain as a dry run up to '{}' (suspend_test)",
-                        stage.name()
-                    ),
-                );
-            }
-        }
-        Err(why) => {
-            let mut c = XenConsole;
-            let head = "xen-suspend: host suspend not offered to the hardware domain";
-            match why {
-                Refusal::OldPsci(_) => c.line(
-                    Level::Info,
-                    format_args!("{head}: firmware PSCI {major}.{minor} is older than 1.0"),
-                ),
-                Refusal::NoFirmwareSuspend(code) => c.line(
-                    Level::Info,
-                    format_args!(
-                        "{head}: firmware PSCI {major}.{minor} has no SYSTEM_SUSPEND (PSCI_FEATURES: {code})"
-                    ),
-                ),
-                Refusal::Console => c.line(
-                    Level::Info,
-                    format_args!("{head}: a console UART cannot suspend"),
-                ),
-                Refusal::Iommu => c.line(
-                    Level::Info,
-                    format_args!("{head}: the IOMMU cannot suspend"),
-                ),
-                Refusal::NoResumeEntry => c.line(
-                    Level::Info,
-                    format_args!(
-                        "{head}: a real suspend is not enabled (xsr_host_suspend on Xen's command line)"
-                    ),
-                ),
-            }
-        }
-    }
+    hostmsg::policy(&mut XenConsole, &policy, domus(), hostpm::decide(&policy));
 }
 
 /// Whether the hardware domain's shutdown for suspend starts a host
@@ -225,12 +144,7 @@ impl HostGate for XenHostGate {
         }
         // A domain id fits in 16 bits.
         let id = awake as u16;
-        XenConsole.line(
-            Level::Info,
-            format_args!(
-                "xen-suspend: host suspend refused (DENIED): d{id} is running, not suspended"
-            ),
-        );
+        hostmsg::refused_running(&mut XenConsole, id);
         Err(id)
     }
 
@@ -239,10 +153,7 @@ impl HostGate for XenHostGate {
             .compare_exchange(IDLE, STARTING, Ordering::AcqRel, Ordering::Acquire)
             .is_ok();
         if !ok {
-            XenConsole.line(
-                Level::Info,
-                format_args!("xen-suspend: host suspend refused (DENIED): one is under way"),
-            );
+            hostmsg::refused_busy(&mut XenConsole);
         }
         ok
     }
@@ -263,15 +174,154 @@ impl HostGate for XenHostGate {
 /// duration in counter ticks.
 type Entry = (Step, bool, u64);
 
+/// Proof that the code runs in the host suspend's tasklet on pCPU0, in the
+/// idle vCPU, one host suspend at a time: the only context in which the
+/// sequence's C primitives may be called. Its methods are those
+/// primitives, one C call each; none takes a pointer.
+struct InHostTasklet(());
+
+impl InHostTasklet {
+    /// # Safety
+    ///
+    /// Only in the host suspend's tasklet on pCPU0 ([`run`]), once per
+    /// host suspend, and the primitives only in the order of [`SEQUENCE`]
+    /// (each undo after its own step, in reverse).
+    unsafe fn new() -> Self {
+        InHostTasklet(())
+    }
+
+    fn freeze_domains(&self) {
+        // SAFETY: the tasklet context (Self); pauses every domain but the
+        // hardware domain, which has shut down for suspend.
+        unsafe { sys::xsr_helper_freeze_domains() }
+    }
+
+    fn thaw_domains(&self) {
+        // SAFETY: the tasklet context; after freeze_domains().
+        unsafe { sys::xsr_helper_thaw_domains() }
+    }
+
+    /// The first domain that runs, if any (under policy deny, the frozen
+    /// domains included).
+    fn first_awake_domain(&self) -> Option<u16> {
+        // SAFETY: the tasklet context; walks the domain list under its RCU
+        // lock.
+        let id = unsafe { sys::xsr_helper_first_awake_domain(true) };
+        // -1 for none; a domain id fits in 16 bits.
+        u16::try_from(id).ok()
+    }
+
+    /// Freeze the domains that run; whether there were any.
+    fn freeze_running_domains(&self) -> bool {
+        // SAFETY: the tasklet context; the domains are paused
+        // (freeze_domains()).
+        unsafe { sys::xsr_helper_freeze_running_domains() > 0 }
+    }
+
+    fn thaw_running_domains(&self, hidden: u64) {
+        // SAFETY: the tasklet context; after freeze_running_domains().
+        unsafe { sys::xsr_helper_thaw_running_domains(hidden) }
+    }
+
+    fn cpus_off(&self) -> Result<(), Errno> {
+        // SAFETY: the tasklet context on pCPU0; takes every other CPU down.
+        Errno::check(unsafe { sys::xsr_helper_cpus_off() })
+    }
+
+    fn cpus_on(&self) {
+        // SAFETY: the tasklet context on pCPU0; after cpus_off().
+        unsafe { sys::xsr_helper_cpus_on() }
+    }
+
+    fn time_suspend(&self) {
+        // SAFETY: the tasklet context, interrupts off (after IrqsOff).
+        unsafe { sys::xsr_helper_time_suspend() }
+    }
+
+    fn time_resume(&self) {
+        // SAFETY: the tasklet context, interrupts off; after time_suspend().
+        unsafe { sys::xsr_helper_time_resume() }
+    }
+
+    fn iommu_suspend(&self) -> Result<(), Errno> {
+        // SAFETY: the tasklet context, interrupts off.
+        Errno::check(unsafe { sys::xsr_helper_iommu_suspend() })
+    }
+
+    fn iommu_resume(&self) {
+        // SAFETY: the tasklet context, interrupts off; after iommu_suspend().
+        unsafe { sys::xsr_helper_iommu_resume() }
+    }
+
+    fn console_suspend(&self) {
+        // SAFETY: the tasklet context, interrupts off.
+        unsafe { sys::xsr_helper_console_suspend() }
+    }
+
+    fn console_resume(&self) {
+        // SAFETY: the tasklet context, interrupts off; after
+        // console_suspend().
+        unsafe { sys::xsr_helper_console_resume() }
+    }
+
+    /// Interrupts off; the flags that irq_restore() takes back.
+    fn irq_save(&self) -> usize {
+        // SAFETY: the tasklet context; local_irq_save().
+        unsafe { sys::xsr_helper_irq_save() as usize }
+    }
+
+    fn irq_restore(&self, flags: usize) {
+        // SAFETY: the tasklet context; flags are irq_save()'s, in the
+        // matching undo.
+        unsafe { sys::xsr_helper_irq_restore(flags as _) }
+    }
+
+    fn gic_suspend(&self) -> Result<(), Errno> {
+        // SAFETY: the tasklet context, interrupts off, the only CPU up.
+        Errno::check(unsafe { sys::xsr_helper_gic_suspend() })
+    }
+
+    /// Ok(true) restored, Ok(false) skipped (xsr_test_skip_gic_restore).
+    fn gic_resume(&self) -> Result<bool, Errno> {
+        // SAFETY: the tasklet context, interrupts off; after gic_suspend().
+        match unsafe { sys::xsr_helper_gic_resume() } {
+            1 => Ok(false),
+            rc => Errno::check(rc).map(|()| true),
+        }
+    }
+
+    fn boot_mapping(&self, enable: bool) {
+        // SAFETY: the tasklet context, interrupts off, the only CPU up.
+        unsafe { sys::xsr_helper_boot_mapping(enable) }
+    }
+
+    /// PSCI SYSTEM_SUSPEND to the firmware: returns after the resume.
+    fn firmware_suspend(&self) -> Result<(), PsciError> {
+        // SAFETY: the tasklet context, interrupts off, the only CPU up, the
+        // context saved and the resume entry mapped (SaveContext).
+        PsciError::check(unsafe { sys::xsr_helper_firmware_suspend() })
+    }
+
+    fn udelay(&self, us: u64) {
+        // SAFETY: takes a count: a busy wait on the system counter.
+        unsafe { sys::xsr_helper_udelay(us) }
+    }
+}
+
 /// The sequence's primitives in Xen, and the log of the steps (printed
 /// once the console is back).
 struct XenHost {
+    xen: InHostTasklet,
     irq_flags: usize,
     /// Test only (xsr_test_skip_gic_restore): the GIC was not restored.
+    #[cfg(feature = "test-aids")]
     gic_restore_skipped: bool,
-    /// The GIC restore failed with this -errno.
-    gic_restore_error: Option<i32>,
-    awake: i32,
+    /// Test only (xsr_test_gic_check): the GIC's values were taken before
+    /// its suspend, and what the comparison after its resume found.
+    #[cfg(feature = "test-aids")]
+    gic_check: (bool, Option<crate::gicstate::Report>),
+    /// The GIC restore failed with this error.
+    gic_restore_error: Option<Errno>,
     /// The counter when running domains were frozen, if any were.
     frozen_at: Option<u64>,
     /// The domain whose wake-up interrupt kept the host from sleeping.
@@ -281,12 +331,15 @@ struct XenHost {
 }
 
 impl XenHost {
-    fn new() -> Self {
+    fn new(xen: InHostTasklet) -> Self {
         Self {
+            xen,
             irq_flags: 0,
+            #[cfg(feature = "test-aids")]
             gic_restore_skipped: false,
+            #[cfg(feature = "test-aids")]
+            gic_check: (false, None),
             gic_restore_error: None,
-            awake: -1,
             frozen_at: None,
             woken_by: None,
             log: [None; 2 * SEQUENCE.len()],
@@ -296,94 +349,78 @@ impl XenHost {
 }
 
 impl HostPlatform for XenHost {
-    fn run(&mut self, step: Step) -> Result<(), i32> {
-        // SAFETY: the C primitives take no pointers and run here as they
-        // require: on pCPU0, in the idle vCPU's tasklet, in the order of
-        // SEQUENCE (interrupts are off from IrqsOff on, as the GIC and
-        // firmware steps need).
-        let rc = unsafe {
-            match step {
-                Step::FreezeDomains => {
-                    sys::xsr_helper_freeze_domains();
-                    0
-                }
-                Step::CheckOthersSuspended => match domus() {
-                    DomUs::Deny => {
-                        self.awake = sys::xsr_helper_first_awake_domain(true);
-                        if self.awake >= 0 {
-                            PsciError::Denied.code()
-                        } else {
-                            0
-                        }
+    fn run(&mut self, step: Step) -> Result<(), StepError> {
+        let xen = &self.xen;
+        match step {
+            Step::FreezeDomains => xen.freeze_domains(),
+            Step::CheckOthersSuspended => match domus() {
+                DomUs::Deny => {
+                    if let Some(id) = xen.first_awake_domain() {
+                        return Err(StepError::DomainRuns(id));
                     }
-                    DomUs::Freeze => {
-                        if sys::xsr_helper_freeze_running_domains() > 0 {
-                            self.frozen_at = Some(timer::now());
-                        }
-                        0
+                }
+                DomUs::Freeze => {
+                    if xen.freeze_running_domains() {
+                        self.frozen_at = Some(timer::now());
                     }
-                },
-                Step::NonBootCpusOff => sys::xsr_helper_cpus_off(),
-                Step::Timers => {
-                    sys::xsr_helper_time_suspend();
-                    0
                 }
-                Step::Iommu => sys::xsr_helper_iommu_suspend(),
-                Step::Console => {
-                    sys::xsr_helper_console_suspend();
-                    0
+            },
+            Step::NonBootCpusOff => xen.cpus_off().map_err(StepError::Xen)?,
+            Step::Timers => xen.time_suspend(),
+            Step::Iommu => xen.iommu_suspend().map_err(StepError::Xen)?,
+            Step::Console => xen.console_suspend(),
+            Step::IrqsOff => self.irq_flags = xen.irq_save(),
+            Step::Gic => {
+                #[cfg(feature = "test-aids")]
+                {
+                    self.gic_check.0 = super::gic::check::take();
                 }
-                Step::IrqsOff => {
-                    self.irq_flags = sys::xsr_helper_irq_save() as usize;
-                    0
-                }
-                Step::Gic => sys::xsr_helper_gic_suspend(),
-                Step::SaveContext => {
-                    sys::xsr_helper_boot_mapping(true);
-                    0
-                }
-                Step::Firmware => sys::xsr_helper_firmware_suspend(),
+                xen.gic_suspend().map_err(StepError::Xen)?
             }
-        };
-        if rc == 0 {
-            Ok(())
-        } else {
-            Err(rc)
+            Step::SaveContext => xen.boot_mapping(true),
+            Step::Firmware => xen.firmware_suspend().map_err(StepError::Firmware)?,
         }
+        Ok(())
     }
 
     fn undo(&mut self, step: Step) {
-        // SAFETY: as in run(): each undo follows its own step, in reverse.
-        unsafe {
-            match step {
-                Step::FreezeDomains => sys::xsr_helper_thaw_domains(),
-                Step::CheckOthersSuspended => {
-                    if let Some(at) = self.frozen_at.take() {
-                        let hidden = vclock::frozen_ticks(at, timer::now());
-                        sys::xsr_helper_thaw_running_domains(hidden);
-                    }
+        let xen = &self.xen;
+        match step {
+            Step::FreezeDomains => xen.thaw_domains(),
+            Step::CheckOthersSuspended => {
+                if let Some(at) = self.frozen_at.take() {
+                    xen.thaw_running_domains(vclock::frozen_ticks(at, timer::now()));
                 }
-                Step::NonBootCpusOff => sys::xsr_helper_cpus_on(),
-                Step::Timers => sys::xsr_helper_time_resume(),
-                Step::Iommu => sys::xsr_helper_iommu_resume(),
-                Step::Console => sys::xsr_helper_console_resume(),
-                Step::IrqsOff => sys::xsr_helper_irq_restore(self.irq_flags as _),
-                Step::Gic => match sys::xsr_helper_gic_resume() {
-                    0 => {}
-                    1 => self.gic_restore_skipped = true,
-                    e => self.gic_restore_error = Some(e),
-                },
-                Step::SaveContext => sys::xsr_helper_boot_mapping(false),
-                // After a resume the firmware has nothing to undo.
-                Step::Firmware => {}
             }
+            Step::NonBootCpusOff => xen.cpus_on(),
+            Step::Timers => xen.time_resume(),
+            Step::Iommu => xen.iommu_resume(),
+            Step::Console => xen.console_resume(),
+            Step::IrqsOff => xen.irq_restore(self.irq_flags),
+            Step::Gic => {
+                match xen.gic_resume() {
+                    Ok(true) => {}
+                    #[cfg(feature = "test-aids")]
+                    Ok(false) => self.gic_restore_skipped = true,
+                    // Only the test aid skips the restore.
+                    #[cfg(not(feature = "test-aids"))]
+                    Ok(false) => {}
+                    Err(e) => self.gic_restore_error = Some(e),
+                }
+                #[cfg(feature = "test-aids")]
+                if self.gic_check.0 {
+                    self.gic_check.1 = super::gic::check::compare();
+                }
+            }
+            Step::SaveContext => xen.boot_mapping(false),
+            // After a resume the firmware has nothing to undo.
+            Step::Firmware => {}
         }
     }
 
     fn hold(&mut self, _stage: Stage) {
-        // SAFETY: takes a count, no pointer: a busy wait of the hold time
-        // (at most HOLD_MAX_MS) on the system counter.
-        unsafe { sys::xsr_helper_udelay(u64::from(hold_ms()) * 1000) };
+        // The hold time is at most HOLD_MAX_MS.
+        self.xen.udelay(u64::from(hold_ms()) * 1000);
     }
 
     fn wake_pending(&mut self) -> bool {
@@ -403,17 +440,6 @@ impl HostPlatform for XenHost {
     }
 }
 
-/// Microseconds in `ticks` of a counter running at `freq` Hz.
-fn ticks_to_us(ticks: u64, freq: u64) -> u64 {
-    // In two parts so that nothing overflows (the remainder is below freq,
-    // a few GHz at most).
-    let whole = ticks.checked_div(freq).unwrap_or(0);
-    let part = (ticks.checked_rem(freq).unwrap_or(0) * 1_000_000)
-        .checked_div(freq)
-        .unwrap_or(0);
-    whole.saturating_mul(1_000_000).saturating_add(part)
-}
-
 /// The tasklet on pCPU0: run the suspend of the host (or its dry run),
 /// report every step, then resume the hardware domain: at its entry point
 /// after a resume or a dry run, after its call with DENIED on a failure.
@@ -425,102 +451,38 @@ pub fn run() {
         return;
     };
     let freq = timer::frequency();
-    XenConsole.line(
-        Level::Info,
-        format_args!(
-            "xen-suspend: host suspend: {} (counter {} Hz)",
-            if stage == Stage::Full {
-                "suspending"
-            } else {
-                stage.name()
-            },
-            freq
-        ),
-    );
-    let mut host = XenHost::new();
+    let mut c = XenConsole;
+    hostmsg::starting(&mut c, stage, freq);
+    // SAFETY: run() is the host suspend's tasklet on pCPU0 (its only
+    // caller is xsr_host_suspend_run, which Xen's host suspend tasklet
+    // calls), once per host suspend (STATE), and hostpm::run calls the
+    // primitives in the order of SEQUENCE.
+    let mut host = XenHost::new(unsafe { InHostTasklet::new() });
     let t0 = timer::now();
     let out = hostpm::run(&mut host, stage);
     let total = timer::now().wrapping_sub(t0);
 
     for &(step, undo, ticks) in host.log.iter().take(host.logged).flatten() {
-        XenConsole.line(
-            Level::Info,
-            format_args!(
-                "xen-suspend: host {} {:<14} {:>8} us",
-                if undo { "resume " } else { "suspend" },
-                step.name(),
-                ticks_to_us(ticks, freq)
-            ),
-        );
+        hostmsg::step(&mut c, step, undo, ticks, freq);
     }
-    let mut c = XenConsole;
     if let Some(e) = host.gic_restore_error {
-        // The resume cannot be undone: say it, loudly.
-        c.line(
-            Level::Warning,
-            format_args!(
-                "xen-suspend: host resume: the GIC restore failed ({e}); interrupts may be lost"
-            ),
-        );
+        hostmsg::gic_restore_failed(&mut c, e);
     }
+    #[cfg(feature = "test-aids")]
     if host.gic_restore_skipped {
         c.line(
             Level::Warning,
-            format_args!("xen-suspend: TEST: the GIC was not restored (xsr_test_skip_gic_restore)"),
+            &msg!("xen-suspend: TEST: the GIC was not restored (xsr_test_skip_gic_restore)"),
         );
     }
-    match out {
-        Outcome::Resumed => c.line(
-            Level::Info,
-            format_args!(
-                "xen-suspend: host suspend: resumed ({} us)",
-                ticks_to_us(total, freq)
-            ),
-        ),
-        Outcome::DryRun(s) => c.line(
-            Level::Info,
-            format_args!(
-                "xen-suspend: host suspend: dry run to '{}' done ({} us, held {} us)",
-                s.name(),
-                ticks_to_us(total, freq),
-                u64::from(hold_ms()) * 1000
-            ),
-        ),
-        Outcome::WokenEarly => c.line(
-            Level::Info,
-            format_args!(
-                "xen-suspend: host suspend: d{}'s wake-up interrupt came before the firmware call: the host stays up, unwound ({} us)",
-                host.woken_by.unwrap_or(u16::MAX),
-                ticks_to_us(total, freq)
-            ),
-        ),
-        Outcome::Failed { step, code } if step == Step::CheckOthersSuspended => c.line(
-            Level::Warning,
-            format_args!(
-                "xen-suspend: host suspend: failed at {}: d{} is running, not suspended ({}); unwound",
-                step.name(),
-                host.awake,
-                code
-            ),
-        ),
-        Outcome::Failed { step, code } => c.line(
-            Level::Warning,
-            format_args!(
-                "xen-suspend: host suspend: failed at {} ({}); unwound",
-                step.name(),
-                code
-            ),
-        ),
+    #[cfg(feature = "test-aids")]
+    if host.gic_check.0 {
+        crate::gicstate::Report::log(host.gic_check.1.as_ref(), &mut c);
     }
-
+    hostmsg::outcome(&mut c, out, total, freq, hold_ms(), host.woken_by);
     if let Some(asked) = wake_requested_domain() {
         // Its wake tasklet runs once this one ends.
-        c.line(
-            Level::Info,
-            format_args!(
-                "xen-suspend: host suspend: d{asked} asked to wake during it: it wakes now"
-            ),
-        );
+        hostmsg::woke_during(&mut c, asked);
     }
     resume_hwdom(hostpm::psci_code(out));
     STATE.store(IDLE, Ordering::Release);

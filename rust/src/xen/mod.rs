@@ -2,10 +2,9 @@
 //! small safe wrappers the rest of the crate uses.
 
 use core::ffi::{c_char, c_int};
-use core::fmt::{self, Write};
 
-use crate::fmtbuf::FmtBuf;
 use crate::layer::{Level, Log};
+use crate::line::Line;
 
 pub mod gic;
 pub mod host;
@@ -65,64 +64,63 @@ const _: () = {
     assert!(sys::PSR_MODE_SVC == psr::MODE_SVC);
 };
 
-/// Longest console line the layer prints; longer ones are cut.
-const LINE_MAX: usize = 256;
-
-/// Print `s` on Xen's console exactly as given.
-fn console_write(s: &[u8]) {
-    for chunk in s.chunks(LINE_MAX) {
-        // The chunk is at most LINE_MAX bytes, which fits in a C int.
-        let len = chunk.len() as c_int;
-        // SAFETY: the format is a NUL-terminated literal whose only
-        // conversion, "%.*s", reads an int (len) and then at most len bytes
-        // from the pointer, which is valid for exactly len bytes. printk
-        // copies the text before returning.
-        unsafe { sys::printk(c"%.*s".as_ptr(), len, chunk.as_ptr() as *const c_char) };
-    }
-}
-
-/// The NUL-free text of one of Xen's XENLOG_* prefixes.
-fn loglvl(prefix: &'static [u8]) -> &'static str {
-    let text = prefix.strip_suffix(b"\0").unwrap_or(prefix);
-    core::str::from_utf8(text).unwrap_or_default()
+/// The NUL-free bytes of one of Xen's XENLOG_* prefixes.
+fn loglvl(prefix: &'static [u8]) -> &'static [u8] {
+    prefix.strip_suffix(b"\0").unwrap_or(prefix)
 }
 
 /// Xen's console, one formatted line per call.
 pub struct XenConsole;
 
 impl Log for XenConsole {
-    fn line(&mut self, level: Level, args: fmt::Arguments<'_>) {
-        let mut buf = FmtBuf::<LINE_MAX>::new();
-        let _ = match level {
-            Level::Info => buf.write_str(loglvl(sys::XENLOG_INFO)),
-            Level::Warning => buf.write_str(loglvl(sys::XENLOG_WARNING)),
-            Level::GuestInfo => buf
-                .write_str(loglvl(sys::XENLOG_GUEST))
-                .and_then(|()| buf.write_str(loglvl(sys::XENLOG_INFO))),
-            Level::GuestWarning => buf
-                .write_str(loglvl(sys::XENLOG_GUEST))
-                .and_then(|()| buf.write_str(loglvl(sys::XENLOG_WARNING))),
+    fn line(&mut self, level: Level, line: &Line) {
+        // The level prefixes and the line go out in one printk call, so a
+        // line is never interleaved with another CPU's.
+        let (guest, lvl): (&[u8], _) = match level {
+            Level::Info => (b"", sys::XENLOG_INFO),
+            Level::Warning => (b"", sys::XENLOG_WARNING),
+            Level::GuestInfo => (loglvl(sys::XENLOG_GUEST), sys::XENLOG_INFO),
+            Level::GuestWarning => (loglvl(sys::XENLOG_GUEST), sys::XENLOG_WARNING),
         };
-        let _ = buf.write_fmt(args);
-        let _ = buf.write_str("\n");
-        if buf.truncated() {
-            // Make sure a cut line still ends the line.
-            console_write(buf.as_bytes());
-            console_write(b"\n");
-        } else {
-            console_write(buf.as_bytes());
-        }
+        let lvl = loglvl(lvl);
+        let text = line.as_bytes();
+        // Each part is at most LINE_MAX bytes, which fits in a C int.
+        let (gl, ll, tl) = (
+            guest.len() as c_int,
+            lvl.len() as c_int,
+            text.len() as c_int,
+        );
+        // SAFETY: the format is a NUL-terminated literal whose three "%.*s"
+        // conversions each read an int and then at most that many bytes from
+        // the pointer that follows it; each pointer is valid for exactly
+        // that many bytes. printk copies the text before returning.
+        unsafe {
+            sys::printk(
+                c"%.*s%.*s%.*s\n".as_ptr(),
+                gl,
+                guest.as_ptr() as *const c_char,
+                ll,
+                lvl.as_ptr() as *const c_char,
+                tl,
+                text.as_ptr() as *const c_char,
+            )
+        };
     }
 }
 
 /// A panic in Xen is a host crash: hand it to Xen's panic() so it is
-/// reported like any other, with the Rust location and message.
+/// reported like any other, with the Rust source location.
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    let mut buf = FmtBuf::<LINE_MAX>::new();
-    let _ = write!(buf, "{info}");
-    let text = buf.as_bytes();
-    // SAFETY: as in console_write: "%.*s" reads len bytes from a pointer
+    // Where, not what: the message would need core::fmt. ci/check-lib.sh
+    // keeps the number of panic sites in the linked library at zero.
+    let line = match info.location() {
+        Some(at) => crate::msg!("panic at ", at.file(), ":", at.line()),
+        None => crate::msg!("panic"),
+    };
+    let text = line.as_bytes();
+    // SAFETY: the format is a NUL-terminated literal whose only conversion,
+    // "%.*s", reads an int (len) and then at most len bytes from a pointer
     // valid for len (<= LINE_MAX) bytes; Xen's panic() never returns.
     unsafe {
         sys::panic(

@@ -4,23 +4,28 @@
 //! 32-bit accesses; every register this layer saves fits in 16 bits).
 
 use core::ffi::c_void;
+use core::marker::PhantomData;
 use core::ptr::NonNull;
+
+use xsr_arch::reg::Reg32;
 
 use crate::abi::UartContext;
 use crate::errno::Errno;
 use crate::gic::Regs;
-use crate::uart::{SaveReport, UartError};
 
-/// Registers of a UART mapped by its Xen driver.
-pub struct UartMmio {
+/// Registers of a UART of kind `B` (`Pl011`, `Cadence`) mapped by its Xen
+/// driver.
+pub struct UartMmio<B> {
     base: NonNull<u8>,
     wide: bool,
+    _b: PhantomData<fn() -> B>,
 }
 
-/// The largest register offset used, plus its size.
+/// What the drivers map at least (the PL011's registers end at UARTICR,
+/// 0x44; the Cadence UART's at BAUDDIV, 0x34).
 const SPAN: usize = 0x48;
 
-impl UartMmio {
+impl<B> UartMmio<B> {
     /// Wrap the mapping at `base`; `wide` for 32-bit accesses, else
     /// 16-bit. `None` for a null or misaligned base.
     ///
@@ -34,21 +39,29 @@ impl UartMmio {
         if base.as_ptr().addr() % 4 != 0 {
             return None;
         }
-        Some(Self { base, wide })
+        Some(Self {
+            base,
+            wide,
+            _b: PhantomData,
+        })
     }
 
-    fn ok(off: usize) -> bool {
-        off % 4 == 0 && off + 4 <= SPAN
+    /// The offset of `r` if the mapping covers it (every declared register
+    /// of both kinds is; the check keeps that true if one is added).
+    fn covered(r: Reg32<B>) -> Option<usize> {
+        let off = r.offset();
+        (off + 4 <= SPAN).then_some(off)
     }
 }
 
-impl Regs for UartMmio {
-    fn read32(&self, off: usize) -> u32 {
-        if !Self::ok(off) {
+impl<B> Regs<B> for UartMmio<B> {
+    fn read32(&self, r: Reg32<B>) -> u32 {
+        let Some(off) = Self::covered(r) else {
             return 0;
-        }
-        // SAFETY: off is aligned and within the mapping (new()'s contract);
-        // a volatile access through a raw pointer, never a reference.
+        };
+        // SAFETY: off is 4-byte aligned (a declared 32-bit register) and
+        // within the mapping (covered(), new()'s contract); a volatile
+        // access through a raw pointer, never a reference.
         unsafe {
             let p = self.base.as_ptr().add(off);
             if self.wide {
@@ -59,10 +72,10 @@ impl Regs for UartMmio {
         }
     }
 
-    fn write32(&mut self, off: usize, val: u32) {
-        if !Self::ok(off) {
+    fn write32(&mut self, r: Reg32<B>, val: u32) {
+        let Some(off) = Self::covered(r) else {
             return;
-        }
+        };
         // SAFETY: as in read32.
         unsafe {
             let p = self.base.as_ptr().add(off);
@@ -74,12 +87,6 @@ impl Regs for UartMmio {
             }
         }
     }
-
-    fn read64(&self, _off: usize) -> u64 {
-        0
-    }
-
-    fn write64(&mut self, _off: usize, _val: u64) {}
 }
 
 /// The common part of the UART hooks: wrap the driver's mapping and
@@ -90,35 +97,17 @@ impl Regs for UartMmio {
 /// `base` maps the UART's registers and `ctx` points to the driver's
 /// context, both for the whole call, and the caller owns the UART (Xen's
 /// serial suspend/resume hooks: console stolen, interrupts off).
-pub unsafe fn with_uart(
+pub unsafe fn with_uart<B>(
     base: *mut c_void,
     wide: bool,
     ctx: *mut UartContext,
-    op: impl FnOnce(&mut UartMmio, &mut UartContext) -> i32,
-) -> i32 {
+    op: impl FnOnce(&mut UartMmio<B>, &mut UartContext) -> Result<(), Errno>,
+) -> Result<(), Errno> {
     // SAFETY: this function's contract.
     let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), wide) }, unsafe {
         ctx.as_mut()
     }) else {
-        return Errno::EINVAL.code();
+        return Err(Errno::EINVAL);
     };
     op(&mut regs, ctx)
-}
-
-/// A suspend hook's result: 0, or -ETIMEDOUT when the transmitter did not
-/// drain (saved and reset all the same).
-pub fn suspended(report: SaveReport) -> i32 {
-    if report.drained {
-        0
-    } else {
-        Errno::ETIMEDOUT.code()
-    }
-}
-
-/// A resume hook's result: 0, or -EINVAL when nothing was saved.
-pub fn resumed(r: Result<(), UartError>) -> i32 {
-    match r {
-        Ok(()) => 0,
-        Err(_) => Errno::EINVAL.code(),
-    }
 }

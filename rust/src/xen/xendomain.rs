@@ -5,6 +5,7 @@ use core::ptr::NonNull;
 
 use super::sys;
 use crate::abi::ResumeSlot;
+use crate::errno::Errno;
 use crate::vpsci::{GuestDomain, VcpuEntry};
 
 /// A live Xen domain, borrowed for the length of one call from Xen.
@@ -39,9 +40,11 @@ impl XenDomain {
         if v.is_null() {
             return None;
         }
-        // SAFETY: v is a live vCPU (this function's contract); the helpers
-        // only read v->domain and v->vcpu_id.
-        let (d, id) = unsafe { (sys::xsr_helper_vcpu_domain(v), sys::xsr_helper_vcpu_id(v)) };
+        // SAFETY: v is a live vCPU (this function's contract); the helper
+        // only reads v->domain.
+        let d = unsafe { sys::xsr_helper_vcpu_domain(v) };
+        // SAFETY: as above; the helper only reads v->vcpu_id.
+        let id = unsafe { sys::xsr_helper_vcpu_id(v) };
         // SAFETY: a live vCPU's domain is live; the contract carries over.
         unsafe { Self::new(d) }.map(|dom| (dom, id))
     }
@@ -83,10 +86,10 @@ impl GuestDomain for XenDomain {
     fn shutdown_for_suspend(&mut self) -> bool {
         // SAFETY: live domain (see new()). domain_shutdown takes the
         // shutdown_lock, which the SYSTEM_SUSPEND trap does not hold.
-        unsafe {
-            sys::domain_shutdown(self.ptr(), sys::SHUTDOWN_suspend as u8);
-            sys::xsr_helper_shutdown_code(self.ptr()) == sys::SHUTDOWN_suspend
-        }
+        unsafe { sys::domain_shutdown(self.ptr(), sys::SHUTDOWN_suspend as u8) };
+        // SAFETY: live domain (see new()); the helper reads
+        // d->shutdown_code.
+        unsafe { sys::xsr_helper_shutdown_code(self.ptr()) == sys::SHUTDOWN_suspend }
     }
 
     fn slot(&mut self) -> &mut ResumeSlot {
@@ -102,7 +105,7 @@ impl GuestDomain for XenDomain {
         unsafe { sys::xsr_helper_sctlr_guest_init() }
     }
 
-    fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), i32> {
+    fn load_vcpu_entry(&mut self, vcpu: u32, entry: &VcpuEntry) -> Result<(), Errno> {
         // SAFETY: vcpu_guest_context is a plain C structure of integers and
         // unions of integers: all zeroes is a valid value (and the reset
         // value of every register not set below, TTBR0/1 and TCR included).
@@ -123,12 +126,7 @@ impl GuestDomain for XenDomain {
         // SAFETY: live domain (see new()), paused by domain_resume; the
         // helper checks vcpu and takes the domain lock (lock order:
         // shutdown_lock, then domain_lock); ctxt lives across the call.
-        let rc = unsafe { sys::xsr_helper_vcpu_set_context(self.ptr(), vcpu, &mut ctxt) };
-        if rc == 0 {
-            Ok(())
-        } else {
-            Err(rc)
-        }
+        Errno::check(unsafe { sys::xsr_helper_vcpu_set_context(self.ptr(), vcpu, &mut ctxt) })
     }
 
     fn reset_vcpu_interrupts(&mut self, vcpu: u32) -> u32 {

@@ -444,8 +444,8 @@ global_asm!(
     "    bl      {exception}",
     // PSCI SYSTEM_OFF, and if even that returns, sleep forever.
     "tg_die:",
-    "    movz    x0, #0x0008",
-    "    movk    x0, #0x8400, lsl #16",
+    "    movz    x0, #({system_off} & 0xffff)",
+    "    movk    x0, #({system_off} >> 16), lsl #16",
     "    hvc     #0",
     "3:  wfe",
     "    b       3b",
@@ -459,6 +459,7 @@ global_asm!(
     exception = sym rust_exception,
     irq = sym rust_irq,
     irq_frame = const IRQ_FRAME,
+    system_off = const xsr_arch::psci::fid::SYSTEM_OFF,
     record = sym RECORD,
     table = sym L1_TABLE,
     record_size = const size_of::<EntryRecord>(),

@@ -57,19 +57,8 @@ impl Rng {
     }
 }
 
-/// The PSCI return codes (DEN 0022 table 5.2).
-pub mod code {
-    pub const SUCCESS: i32 = 0;
-    pub const NOT_SUPPORTED: i32 = -1;
-    pub const INVALID_PARAMETERS: i32 = -2;
-    pub const DENIED: i32 = -3;
-    pub const ALREADY_ON: i32 = -4;
-    pub const ON_PENDING: i32 = -5;
-    pub const INTERNAL_FAILURE: i32 = -6;
-    pub const NOT_PRESENT: i32 = -7;
-    pub const DISABLED: i32 = -8;
-    pub const INVALID_ADDRESS: i32 = -9;
-}
+/// The PSCI return codes.
+pub use xsr_arch::psci::ret as code;
 
 /// How a call is made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,27 +149,8 @@ pub enum Call {
     },
 }
 
-/// PSCI function ids (the low byte; 0x8400_0000 | n for SMC32, 0xC400_0000
-/// | n for SMC64).
-pub mod fnum {
-    pub const VERSION: u32 = 0x00;
-    pub const CPU_SUSPEND: u32 = 0x01;
-    pub const CPU_OFF: u32 = 0x02;
-    pub const CPU_ON: u32 = 0x03;
-    pub const AFFINITY_INFO: u32 = 0x04;
-    pub const MIGRATE: u32 = 0x05;
-    pub const MIGRATE_INFO_TYPE: u32 = 0x06;
-    pub const MIGRATE_INFO_UP_CPU: u32 = 0x07;
-    pub const SYSTEM_OFF: u32 = 0x08;
-    pub const SYSTEM_RESET: u32 = 0x09;
-    pub const FEATURES: u32 = 0x0A;
-    pub const SYSTEM_SUSPEND: u32 = 0x0E;
-    pub const SYSTEM_RESET2: u32 = 0x12;
-}
-
-/// SMC32 / SMC64 bases of the standard service ids.
-pub const SMC32: u32 = 0x8400_0000;
-pub const SMC64: u32 = 0xC400_0000;
+/// PSCI function numbers, and the bases of the SMC32 and SMC64 ids.
+pub use xsr_arch::psci::{num as fnum, SMC32_BASE as SMC32, SMC64_BASE as SMC64};
 
 /// The number of ids drawn from in each convention.
 pub const IDS: u32 = 0x40;

@@ -17,10 +17,24 @@
 //! caller reports it as a fatal exception.
 
 use core::arch::asm;
-use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
+use xsr_arch::gic::{gicc, gicd, gicr, Gicc, Gicd, Gicr};
+use xsr_arch::mmio::Mmio;
+use xsr_arch::reg::{Block, Reg32};
+
 use crate::boot;
+
+/// GICD_ISENABLER0 / GICD_ICENABLER0: the banked SGI and PPI enables of
+/// the running vCPU (GICv2).
+const ISENABLER0: Reg32<Gicd> = match gicd::ISENABLER.get(0) {
+    Some(r) => r,
+    None => panic!(),
+};
+const ICENABLER0: Reg32<Gicd> = match gicd::ICENABLER.get(0) {
+    Some(r) => r,
+    None => panic!(),
+};
 
 /// The interrupts of `mode=irqs`, all at [`PRIORITY`]: SGI 1, the virtual
 /// timer's PPI (GUEST_TIMER_VIRT_PPI) and the EL1 physical timer's
@@ -37,50 +51,22 @@ const PMR_ALL: u32 = 0xff;
 /// acknowledged, nothing to EOI.
 const FIRST_SPECIAL: u32 = 1020;
 
-// vGICv2 / vGICv3 distributor (GUEST_GICD_BASE = GUEST_GICV3_GICD_BASE).
+// Where Xen puts the virtual GIC (xen/include/public/arch-arm.h):
+// GUEST_GICD_BASE (= GUEST_GICV3_GICD_BASE), GUEST_GICC_BASE (the GICV
+// frames of a GICv2 guest), GUEST_GICV3_GICR0_BASE (128 KB per vCPU: the
+// RD_base frame, then the SGI_base frame).
 const GICD_BASE: usize = 0x0300_1000;
-/// Size of the vGICv2 distributor (the v3 one is 64 KB; only the first
-/// page is used).
-const GICD_SIZE: usize = 0x1000;
-const GICD_CTLR: usize = 0x000;
-const GICD_ISENABLER0: usize = 0x100;
-const GICD_ICENABLER0: usize = 0x180;
-const GICD_IPRIORITYR: usize = 0x400;
-const GICD_SGIR: usize = 0xf00;
-/// GICv2 GICD_CTLR: forward interrupts to the CPU interfaces.
-const GICD_CTLR_V2_ENABLE: u32 = 1;
-/// GICv3 GICD_CTLR: ARE_NS (bit 4) | EnableGrp1NS (bit 1).
-const GICD_CTLR_V3: u32 = (1 << 4) | (1 << 1);
-/// GICv2 GICD_SGIR TargetListFilter 0b10: to the requesting CPU only.
-const GICD_SGIR_SELF: u32 = 0b10 << 24;
-
-// vGICv2 CPU interface (GUEST_GICC_BASE: Xen maps the GICV frames there).
 const GICC_BASE: usize = 0x0300_2000;
-const GICC_SIZE: usize = 0x2000;
-const GICC_CTLR: usize = 0x000;
-const GICC_PMR: usize = 0x004;
-const GICC_IAR: usize = 0x00c;
-const GICC_EOIR: usize = 0x010;
-/// GICC_CTLR: group enable (the only group a GICv2 guest sees), EOImode 0.
-const GICC_CTLR_ENABLE: u32 = 1;
-/// GICC_IAR: the INTID field (the CPUID of an SGI's source is above it).
-const GICC_IAR_INTID: u32 = 0x3ff;
-
-// vGICv3 redistributors (GUEST_GICV3_GICR0_BASE): 128 KB per vCPU, the
-// RD_base frame then the SGI_base frame.
 const GICR_BASE: usize = 0x0302_0000;
-const GICR_STRIDE: usize = 0x2_0000;
-const GICR_SGI_FRAME: usize = 0x1_0000;
-const GICR_FRAME_SIZE: usize = 0x1_0000;
 /// How many redistributors the scan looks at, at most.
 const GICR_MAX: usize = 8;
-const GICR_TYPER: usize = 0x008;
-/// GICR_TYPER.Last: the last redistributor of the region.
-const GICR_TYPER_LAST: u64 = 1 << 4;
-const GICR_IGROUPR0: usize = 0x080;
-const GICR_ISENABLER0: usize = 0x100;
-const GICR_ICENABLER0: usize = 0x180;
-const GICR_IPRIORITYR: usize = 0x400;
+/// GICv2 GICD_CTLR: forward interrupts to the CPU interfaces.
+const GICD_CTLR_V2_ENABLE: u32 = gicd::CTLR_ENABLE_GRP0;
+/// GICv3 GICD_CTLR (non-secure view): ARE_NS | EnableGrp1NS.
+const GICD_CTLR_V3: u32 = gicd::CTLR_ARE | gicd::CTLR_ENABLE_GRP1;
+/// GICC_CTLR: group enable (the only group a GICv2 guest sees), EOImode 0.
+const GICC_CTLR_ENABLE: u32 = 1;
+
 /// ICC_IAR1_EL1: the INTID field.
 const ICC_IAR_INTID: u64 = 0xff_ffff;
 
@@ -157,43 +143,25 @@ fn slot() -> usize {
 
 // ------------------------------------------------------------------ MMIO
 
-/// Reads the distributor register at `off`.
-fn gicd_read(off: usize) -> u32 {
-    assert!(off < GICD_SIZE && off % 4 == 0);
-    // SAFETY: an aligned 32-bit register of the virtual distributor page,
-    // mapped Device-nGnRnE by the boot page table and emulated by Xen;
-    // reading it touches no guest memory.
-    unsafe { ptr::read_volatile((GICD_BASE + off) as *const u32) }
-}
+/// The distributor's first 4 KB (a GICv2 one has no more; the CPU
+/// interface follows it).
+// SAFETY: (this and the two below) where Xen emulates or maps the virtual
+// GIC of every guest (its public arch-arm.h), mapped Device-nGnRnE by the
+// boot page table and nothing else; reading them touches no guest memory
+// (GICC_IAR acknowledges, which is the point) and writing them changes the
+// virtual GIC's state only.
+const GICD: Mmio<Gicd> = unsafe { Mmio::fixed_part(GICD_BASE, 0x1000) };
+/// The GICv2 CPU interface.
+// SAFETY: as above.
+const GICC: Mmio<Gicc> = unsafe { Mmio::fixed(GICC_BASE) };
+/// The first redistributor of the region.
+// SAFETY: as above.
+const GICR0: Mmio<Gicr> = unsafe { Mmio::fixed(GICR_BASE) };
 
-/// Writes the distributor register at `off`.
-fn gicd_write(off: usize, value: u32) {
-    assert!(off < GICD_SIZE && off % 4 == 0);
-    // SAFETY: as in gicd_read; Xen emulates the write, which changes the
-    // virtual GIC's state only.
-    unsafe { ptr::write_volatile((GICD_BASE + off) as *mut u32, value) }
-}
-
-/// Reads the GICv2 CPU interface register at `off`.
-fn gicc_read(off: usize) -> u32 {
-    assert!(off < GICC_SIZE && off % 4 == 0);
-    // SAFETY: an aligned 32-bit register of the virtual CPU interface
-    // (Xen maps the GICV frames there), mapped Device-nGnRnE; reading it
-    // touches no guest memory (GICC_IAR acknowledges, which is the point).
-    unsafe { ptr::read_volatile((GICC_BASE + off) as *const u32) }
-}
-
-/// Writes the GICv2 CPU interface register at `off`.
-fn gicc_write(off: usize, value: u32) {
-    assert!(off < GICC_SIZE && off % 4 == 0);
-    // SAFETY: as in gicc_read; the write changes the GIC's state only.
-    unsafe { ptr::write_volatile((GICC_BASE + off) as *mut u32, value) }
-}
-
-/// A vGICv3 redistributor: the base of its RD_base frame, one of the
-/// [`GICR_MAX`] slots of the region; only [`Redist::find`] makes one.
+/// A vGICv3 redistributor, one of the [`GICR_MAX`] slots of the region;
+/// only [`Redist::find`] makes one.
 #[derive(Clone, Copy)]
-struct Redist(usize);
+struct Redist(Mmio<Gicr>);
 
 impl Redist {
     /// The running vCPU's redistributor: the one whose GICR_TYPER
@@ -203,38 +171,20 @@ impl Redist {
         let mpidr = boot::mpidr();
         let affinity = (((mpidr >> 32) & 0xff) << 24) | (mpidr & 0xff_ffff);
         for i in 0..GICR_MAX {
-            let rd = Redist(GICR_BASE + i * GICR_STRIDE);
-            let typer = rd.typer();
-            if typer >> 32 == affinity {
-                return Some(rd);
+            // SAFETY: slot i of the region, below the one marked Last (or
+            // the first), as GICD etc. above.
+            let Some(rd) = (unsafe { GICR0.above(i * Gicr::SIZE) }) else {
+                break;
+            };
+            let typer = rd.read64(gicr::TYPER);
+            if u64::from(gicr::affinity(typer)) == affinity {
+                return Some(Redist(rd));
             }
-            if typer & GICR_TYPER_LAST != 0 {
+            if gicr::is_last(typer) {
                 break;
             }
         }
         None
-    }
-
-    fn typer(self) -> u64 {
-        // SAFETY: GICR_TYPER of a redistributor slot below the Last one
-        // (or the first), an aligned 64-bit register in the first GB,
-        // mapped Device-nGnRnE, emulated by Xen; reading it touches no
-        // guest memory.
-        unsafe { ptr::read_volatile((self.0 + GICR_TYPER) as *const u64) }
-    }
-
-    fn sgi_read(self, off: usize) -> u32 {
-        assert!(off < GICR_FRAME_SIZE && off % 4 == 0);
-        // SAFETY: an aligned 32-bit register of this vCPU's redistributor
-        // SGI_base frame, mapped Device-nGnRnE, emulated by Xen; reading
-        // it touches no guest memory.
-        unsafe { ptr::read_volatile((self.0 + GICR_SGI_FRAME + off) as *const u32) }
-    }
-
-    fn sgi_write(self, off: usize, value: u32) {
-        assert!(off < GICR_FRAME_SIZE && off % 4 == 0);
-        // SAFETY: as in sgi_read; the write changes the GIC's state only.
-        unsafe { ptr::write_volatile((self.0 + GICR_SGI_FRAME + off) as *mut u32, value) }
     }
 }
 
@@ -242,11 +192,6 @@ impl Redist {
 fn with_priority(word: u32, intid: u32) -> u32 {
     let shift = (intid % 4) * 8;
     (word & !(0xff << shift)) | (PRIORITY << shift)
-}
-
-/// The offset of the IPRIORITYR word holding `intid`'s byte.
-fn priority_word(intid: u32) -> usize {
-    (intid as usize / 4) * 4
 }
 
 /// The ISENABLER0 bits of [`USED`].
@@ -338,26 +283,28 @@ pub fn init(distributor: bool) -> Result<(), &'static str> {
     match version {
         Version::V2 => {
             if distributor {
-                gicd_write(GICD_CTLR, GICD_CTLR_V2_ENABLE);
+                GICD.write32(gicd::CTLR, GICD_CTLR_V2_ENABLE);
             }
             // SGIs and PPIs: the banked registers of this vCPU.
             for intid in USED {
-                let off = GICD_IPRIORITYR + priority_word(intid);
-                gicd_write(off, with_priority(gicd_read(off), intid));
+                if let Some(r) = gicd::IPRIORITYR.get(intid as usize / 4) {
+                    GICD.write32(r, with_priority(GICD.read32(r), intid));
+                }
             }
-            gicd_write(GICD_ISENABLER0, used_mask());
+            GICD.write32(ISENABLER0, used_mask());
         }
         Version::V3 => {
             if distributor {
-                gicd_write(GICD_CTLR, GICD_CTLR_V3);
+                GICD.write32(gicd::CTLR, GICD_CTLR_V3);
             }
             let rd = Redist::find().ok_or("no redistributor for this vCPU")?;
-            rd.sgi_write(GICR_IGROUPR0, u32::MAX);
+            rd.0.write32(gicr::IGROUPR0, u32::MAX);
             for intid in USED {
-                let off = GICR_IPRIORITYR + priority_word(intid);
-                rd.sgi_write(off, with_priority(rd.sgi_read(off), intid));
+                if let Some(r) = gicr::IPRIORITYR.get(intid as usize / 4) {
+                    rd.0.write32(r, with_priority(rd.0.read32(r), intid));
+                }
             }
-            rd.sgi_write(GICR_ISENABLER0, used_mask());
+            rd.0.write32(gicr::ISENABLER0, used_mask());
         }
     }
     init_cpu_interface();
@@ -370,8 +317,8 @@ pub fn init(distributor: bool) -> Result<(), &'static str> {
 pub fn init_cpu_interface() {
     match version() {
         Some(Version::V2) => {
-            gicc_write(GICC_PMR, PMR_ALL);
-            gicc_write(GICC_CTLR, GICC_CTLR_ENABLE);
+            GICC.write32(gicc::PMR, PMR_ALL);
+            GICC.write32(gicc::CTLR, GICC_CTLR_ENABLE);
         }
         Some(Version::V3) => icc_init(),
         None => {}
@@ -383,10 +330,17 @@ pub fn init_cpu_interface() {
 /// redistributor (v3). A disabled interrupt keeps its pending state.
 pub fn set_enabled(mask: u32, on: bool) {
     match version() {
-        Some(Version::V2) => gicd_write(if on { GICD_ISENABLER0 } else { GICD_ICENABLER0 }, mask),
+        Some(Version::V2) => GICD.write32(if on { ISENABLER0 } else { ICENABLER0 }, mask),
         Some(Version::V3) => {
             if let Some(rd) = Redist::find() {
-                rd.sgi_write(if on { GICR_ISENABLER0 } else { GICR_ICENABLER0 }, mask);
+                rd.0.write32(
+                    if on {
+                        gicr::ISENABLER0
+                    } else {
+                        gicr::ICENABLER0
+                    },
+                    mask,
+                );
             }
         }
         None => {}
@@ -399,7 +353,7 @@ pub fn send_sgi_self(intid: u32) {
     // SAFETY: a barrier only.
     unsafe { asm!("dsb sy", options(nostack)) };
     match version() {
-        Some(Version::V2) => gicd_write(GICD_SGIR, GICD_SGIR_SELF | (intid & 0xf)),
+        Some(Version::V2) => GICD.write32(gicd::SGIR, gicd::SGIR_TO_SELF | (intid & 0xf)),
         Some(Version::V3) => {
             let mpidr = boot::mpidr();
             let aff0 = mpidr & 0xf;
@@ -581,8 +535,8 @@ pub fn handle() -> bool {
     };
     let (iar, intid) = match version {
         Version::V2 => {
-            let iar = gicc_read(GICC_IAR);
-            (u64::from(iar), iar & GICC_IAR_INTID)
+            let iar = GICC.read32(gicc::IAR);
+            (u64::from(iar), iar & gicc::IAR_INTID_MASK)
         }
         Version::V3 => {
             let iar = icc_ack();
@@ -611,7 +565,7 @@ pub fn handle() -> bool {
         return true;
     }
     match version {
-        Version::V2 => gicc_write(GICC_EOIR, iar as u32),
+        Version::V2 => GICC.write32(gicc::EOIR, iar as u32),
         Version::V3 => icc_eoi(iar),
     }
     true

@@ -3,22 +3,16 @@
 
 use core::arch::asm;
 
-pub const PSCI_VERSION: u32 = 0x8400_0000;
-pub const CPU_OFF: u32 = 0x8400_0002;
-pub const CPU_ON_64: u32 = 0xC400_0003;
-pub const AFFINITY_INFO_64: u32 = 0xC400_0004;
-pub const SYSTEM_OFF: u32 = 0x8400_0008;
-pub const PSCI_FEATURES: u32 = 0x8400_000A;
-pub const SYSTEM_SUSPEND_32: u32 = 0x8400_000E;
-pub const SYSTEM_SUSPEND_64: u32 = 0xC400_000E;
-
-// The return codes, as the library (testguest::fuzz) defines them.
-pub use testguest::fuzz::code::{ALREADY_ON, DENIED, INVALID_ADDRESS, SUCCESS};
+use xsr_arch::psci::fid::{
+    AFFINITY_INFO_64, CPU_OFF, CPU_ON_64, PSCI_FEATURES, PSCI_VERSION, SYSTEM_OFF,
+};
+pub use xsr_arch::psci::fid::{SYSTEM_SUSPEND_32, SYSTEM_SUSPEND_64};
+pub use xsr_arch::psci::ret::{ALREADY_ON, DENIED, INVALID_ADDRESS, SUCCESS};
 
 /// AFFINITY_INFO: the target is on / off / on, pending.
-pub const AFFINITY_ON: i32 = 0;
-pub const AFFINITY_OFF: i32 = 1;
-pub const AFFINITY_ON_PENDING: i32 = 2;
+pub use xsr_arch::psci::affinity::{
+    OFF as AFFINITY_OFF, ON as AFFINITY_ON, ON_PENDING as AFFINITY_ON_PENDING,
+};
 
 /// Raw call: `fid` in x0, `a1..a3` in x1..x3; returns x0 as the caller sees
 /// it when (if) the call returns.

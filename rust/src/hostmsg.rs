@@ -1,0 +1,369 @@
+//! What the suspend of the host says on Xen's console: every line of it is
+//! composed here, against a [`Log`], so that the host tests pin the text
+//! users and the end-to-end scenarios read; the Xen glue (`xen::host`) only
+//! gathers the facts and calls these.
+
+use crate::errno::Errno;
+use crate::hostpm::{Outcome, Policy, Refusal, Stage, Step};
+use crate::layer::{Level, Log};
+use crate::line::{Left, Right};
+use crate::msg;
+use crate::vclock::DomUs;
+
+/// Microseconds in `ticks` of a counter running at `freq` Hz (0 for a
+/// counter of 0 Hz); never overflows: the remainder is below `freq`, a few
+/// GHz at most.
+pub fn ticks_to_us(ticks: u64, freq: u64) -> u64 {
+    let whole = ticks.checked_div(freq).unwrap_or(0);
+    let part = (ticks.checked_rem(freq).unwrap_or(0) * 1_000_000)
+        .checked_div(freq)
+        .unwrap_or(0);
+    whole.saturating_mul(1_000_000).saturating_add(part)
+}
+
+/// At boot: what a host suspend does with running domUs, and whether the
+/// hardware domain is offered one (how far, or why not).
+pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Stage, Refusal>) {
+    let (major, minor) = (p.psci_version >> 16, p.psci_version & 0xffff);
+    match decision {
+        Ok(stage) => {
+            log.line(
+                Level::Info,
+                &msg!(
+                    "xen-suspend: host suspend: domUs that run are ",
+                    match domus {
+                        DomUs::Freeze => "frozen and thawed",
+                        DomUs::Deny => "an obstacle (DENIED)",
+                    },
+                    " (xsr_host_suspend_domus=",
+                    domus.name(),
+                    ")"
+                ),
+            );
+            if stage == Stage::Full {
+                log.line(
+                    Level::Info,
+                    &msg!(
+                        "xen-suspend: host suspend offered to the hardware domain (firmware PSCI ",
+                        major,
+                        ".",
+                        minor,
+                        ")"
+                    ),
+                );
+            } else {
+                log.line(
+                    Level::Info,
+                    &msg!(
+                        "xen-suspend: host suspend offered to the hardware domain as a dry run up to '",
+                        stage.name(),
+                        "' (suspend_test)"
+                    ),
+                );
+            }
+        }
+        Err(why) => {
+            let mut line = msg!("xen-suspend: host suspend not offered to the hardware domain: ");
+            match why {
+                Refusal::OldPsci(_) => msg!(@append &mut line;
+                    "firmware PSCI ", major, ".", minor, " is older than 1.0"
+                ),
+                Refusal::NoFirmwareSuspend(code) => msg!(@append &mut line;
+                    "firmware PSCI ", major, ".", minor,
+                    " has no SYSTEM_SUSPEND (PSCI_FEATURES: ", code, ")"
+                ),
+                Refusal::Console => line.push_str("a console UART cannot suspend"),
+                Refusal::Iommu => line.push_str("the IOMMU cannot suspend"),
+                Refusal::NoResumeEntry => line.push_str(
+                    "a real suspend is not enabled (xsr_host_suspend on Xen's command line)",
+                ),
+            }
+            log.line(Level::Info, &line);
+        }
+    }
+}
+
+/// The hardware domain's SYSTEM_SUSPEND refused: domain `id` runs (under
+/// `xsr_host_suspend_domus=deny`).
+pub fn refused_running(log: &mut impl Log, id: u16) {
+    log.line(
+        Level::Info,
+        &msg!(
+            "xen-suspend: host suspend refused (DENIED): d",
+            id,
+            " is running, not suspended"
+        ),
+    );
+}
+
+/// The hardware domain's SYSTEM_SUSPEND refused: a host suspend is already
+/// under way.
+pub fn refused_busy(log: &mut impl Log) {
+    log.line(
+        Level::Info,
+        &msg!("xen-suspend: host suspend refused (DENIED): one is under way"),
+    );
+}
+
+/// The tasklet starts a suspend (or its dry run) up to `stage`.
+pub fn starting(log: &mut impl Log, stage: Stage, freq: u64) {
+    log.line(
+        Level::Info,
+        &msg!(
+            "xen-suspend: host suspend: ",
+            if stage == Stage::Full {
+                "suspending"
+            } else {
+                stage.name()
+            },
+            " (counter ",
+            freq,
+            " Hz)"
+        ),
+    );
+}
+
+/// One step of the sequence (or its undo on the way back) and how long it
+/// took.
+pub fn step(log: &mut impl Log, step: Step, undo: bool, ticks: u64, freq: u64) {
+    log.line(
+        Level::Info,
+        &msg!(
+            "xen-suspend: host ",
+            if undo { "resume " } else { "suspend" },
+            " ",
+            Left(step.name(), 14),
+            " ",
+            Right(ticks_to_us(ticks, freq), 8),
+            " us"
+        ),
+    );
+}
+
+/// The GIC restore failed: the resume cannot be undone, so it says so,
+/// loudly.
+pub fn gic_restore_failed(log: &mut impl Log, e: Errno) {
+    log.line(
+        Level::Warning,
+        &msg!(
+            "xen-suspend: host resume: the GIC restore failed (",
+            e,
+            "); interrupts may be lost"
+        ),
+    );
+}
+
+/// How the run ended, after `total_ticks`; `hold_ms` is a dry run's hold,
+/// `woken_by` the domain whose wake-up interrupt stopped the suspend.
+pub fn outcome(
+    log: &mut impl Log,
+    out: Outcome,
+    total_ticks: u64,
+    freq: u64,
+    hold_ms: u32,
+    woken_by: Option<u16>,
+) {
+    let total = ticks_to_us(total_ticks, freq);
+    match out {
+        Outcome::Resumed => log.line(
+            Level::Info,
+            &msg!("xen-suspend: host suspend: resumed (", total, " us)"),
+        ),
+        Outcome::DryRun(s) => log.line(
+            Level::Info,
+            &msg!(
+                "xen-suspend: host suspend: dry run to '",
+                s.name(),
+                "' done (",
+                total,
+                " us, held ",
+                u64::from(hold_ms) * 1000,
+                " us)"
+            ),
+        ),
+        Outcome::WokenEarly => log.line(
+            Level::Info,
+            &msg!(
+                "xen-suspend: host suspend: d",
+                woken_by.unwrap_or(u16::MAX),
+                "'s wake-up interrupt came before the firmware call: the host stays up, unwound (",
+                total,
+                " us)"
+            ),
+        ),
+        Outcome::Failed { step, error } => log.line(
+            Level::Warning,
+            &msg!(
+                "xen-suspend: host suspend: failed at ",
+                step.name(),
+                ": ",
+                error,
+                "; unwound"
+            ),
+        ),
+    }
+}
+
+/// Domain `id` asked to wake while the host suspended: it wakes now.
+pub fn woke_during(log: &mut impl Log, id: u16) {
+    log.line(
+        Level::Info,
+        &msg!(
+            "xen-suspend: host suspend: d",
+            id,
+            " asked to wake during it: it wakes now"
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hostpm::StepError;
+    use crate::line::Line;
+    use crate::psci::PsciError;
+
+    #[derive(Default)]
+    struct VecLog(Vec<(Level, String)>);
+
+    impl Log for VecLog {
+        fn line(&mut self, level: Level, line: &Line) {
+            self.0.push((level, line.text()));
+        }
+    }
+
+    fn texts(log: &VecLog) -> Vec<&str> {
+        log.0.iter().map(|(_, t)| t.as_str()).collect()
+    }
+
+    const POLICY: Policy = Policy {
+        psci_version: 0x1_0001,
+        fw_system_suspend: 0,
+        console_can_suspend: true,
+        iommu_can_suspend: true,
+        resume_entry: true,
+        dry_run: None,
+    };
+
+    #[test]
+    fn microseconds_never_overflow() {
+        assert_eq!(ticks_to_us(62_500_000, 62_500_000), 1_000_000);
+        assert_eq!(ticks_to_us(625, 62_500_000), 10);
+        assert_eq!(ticks_to_us(1, 0), 0);
+        assert_eq!(ticks_to_us(u64::MAX, 1), u64::MAX);
+        assert_eq!(ticks_to_us(u64::MAX, 1_000_000_000), u64::MAX / 1000);
+    }
+
+    // The end-to-end scenarios read these lines: the texts are pinned here.
+    #[test]
+    fn boot_lines_say_the_policy_and_the_offer() {
+        let mut log = VecLog::default();
+        policy(&mut log, &POLICY, DomUs::Freeze, Ok(Stage::Full));
+        assert_eq!(
+            texts(&log),
+            [
+                "xen-suspend: host suspend: domUs that run are frozen and thawed (xsr_host_suspend_domus=freeze)",
+                "xen-suspend: host suspend offered to the hardware domain (firmware PSCI 1.1)",
+            ]
+        );
+        let mut log = VecLog::default();
+        policy(&mut log, &POLICY, DomUs::Deny, Ok(Stage::Platform));
+        assert!(texts(&log)[0].contains("an obstacle (DENIED) (xsr_host_suspend_domus=deny)"));
+        assert_eq!(
+            texts(&log)[1],
+            "xen-suspend: host suspend offered to the hardware domain as a dry run up to 'platform' (suspend_test)"
+        );
+    }
+
+    #[test]
+    fn every_refusal_says_why() {
+        let cases = [
+            (Refusal::OldPsci(0x2), "firmware PSCI 0.2 is older than 1.0"),
+            (
+                Refusal::NoFirmwareSuspend(-1),
+                "firmware PSCI 1.1 has no SYSTEM_SUSPEND (PSCI_FEATURES: -1)",
+            ),
+            (Refusal::Console, "a console UART cannot suspend"),
+            (Refusal::Iommu, "the IOMMU cannot suspend"),
+            (
+                Refusal::NoResumeEntry,
+                "a real suspend is not enabled (xsr_host_suspend on Xen's command line)",
+            ),
+        ];
+        for (why, text) in cases {
+            let mut log = VecLog::default();
+            let p = Policy {
+                psci_version: if matches!(why, Refusal::OldPsci(_)) {
+                    2
+                } else {
+                    POLICY.psci_version
+                },
+                ..POLICY
+            };
+            policy(&mut log, &p, DomUs::Freeze, Err(why));
+            assert_eq!(
+                texts(&log),
+                [format!(
+                    "xen-suspend: host suspend not offered to the hardware domain: {text}"
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn run_lines() {
+        let mut log = VecLog::default();
+        starting(&mut log, Stage::Full, 62_500_000);
+        starting(&mut log, Stage::Cpus, 1);
+        step(&mut log, Step::NonBootCpusOff, false, 6_250_000, 62_500_000);
+        step(&mut log, Step::Gic, true, 625, 62_500_000);
+        refused_running(&mut log, 3);
+        refused_busy(&mut log);
+        woke_during(&mut log, 2);
+        gic_restore_failed(&mut log, Errno::ETIMEDOUT);
+        assert_eq!(
+            texts(&log),
+            [
+                "xen-suspend: host suspend: suspending (counter 62500000 Hz)",
+                "xen-suspend: host suspend: cpus (counter 1 Hz)",
+                "xen-suspend: host suspend cpus-off         100000 us",
+                "xen-suspend: host resume  gic                  10 us",
+                "xen-suspend: host suspend refused (DENIED): d3 is running, not suspended",
+                "xen-suspend: host suspend refused (DENIED): one is under way",
+                "xen-suspend: host suspend: d2 asked to wake during it: it wakes now",
+                "xen-suspend: host resume: the GIC restore failed (errno -110); interrupts may be lost",
+            ]
+        );
+        assert_eq!(log.0[7].0, Level::Warning);
+    }
+
+    #[test]
+    fn outcome_lines() {
+        let mut log = VecLog::default();
+        let f = 1_000_000;
+        outcome(&mut log, Outcome::Resumed, 5_000, f, 0, None);
+        outcome(&mut log, Outcome::DryRun(Stage::Devices), 7, f, 5, None);
+        outcome(&mut log, Outcome::WokenEarly, 9, f, 0, Some(1));
+        outcome(
+            &mut log,
+            Outcome::Failed {
+                step: Step::Firmware,
+                error: StepError::Firmware(PsciError::Denied),
+            },
+            0,
+            f,
+            0,
+            None,
+        );
+        assert_eq!(
+            texts(&log),
+            [
+                "xen-suspend: host suspend: resumed (5000 us)",
+                "xen-suspend: host suspend: dry run to 'devices' done (7 us, held 5000 us)",
+                "xen-suspend: host suspend: d1's wake-up interrupt came before the firmware call: the host stays up, unwound (9 us)",
+                "xen-suspend: host suspend: failed at firmware: firmware: DENIED; unwound",
+            ]
+        );
+        assert_eq!(log.0[3].0, Level::Warning);
+    }
+}
