@@ -29,8 +29,7 @@ FIRMWARE := rust/firmware
 FIRMWARE_TARGET := $(BUILD)/firmware/target
 # The real host suspend, under the project's EL3 test firmware.
 FW_MACHINES ?= virt-gicv3-fw virt-gicv2-fw
-# (host-refusal, machine-independent policy logic, on virt-gicv3-fw only.)
-FW_SCENARIOS ?= host-suspend-firmware host-suspend-scrambled host-suspend-nogic host-freeze host-wake-guest host-wake-window
+FW_SCENARIOS ?= host-suspend-firmware host-suspend-scrambled host-suspend-nogic host-freeze host-wake-guest host-wake-window host-refusal
 # The debug hypervisor (CONFIG_DEBUG=y): on GICv3 with 4 CPUs, on GICv2, and
 # on one CPU.
 DEBUG_SCENARIOS ?= guest-suspend-baremetal gic-selftest host-dry-run
@@ -169,7 +168,7 @@ test: setup fmt-check shell-check host-test header-check fetch-check patch-check
 	@printf '\n==> end-to-end, real host suspend under the test firmware: %s on %s\n' \
 		"$(FW_SCENARIOS)" "$(FW_MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(FW_MACHINES),-m $(m)) $(foreach s,$(FW_SCENARIOS),-s $(s))
-	@bash ci/e2e.sh -m virt-gicv3-fw -s host-refusal -s host-pv-devices
+	@bash ci/e2e.sh -m virt-gicv3-fw -s host-pv-devices
 	@bash ci/check-runner.sh
 	@printf '\n==> end-to-end, debug hypervisor (CONFIG_DEBUG=y): GICv3 with 4 CPUs, GICv2, 1 CPU\n'
 	@bash ci/e2e.sh -m virt-gicv3+smp4+debug -m virt-gicv2+debug $(foreach s,$(DEBUG_SCENARIOS),-s $(s))

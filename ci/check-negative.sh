@@ -73,7 +73,7 @@ expect_failure patch "patch $(basename "$last") does not apply" bash ci/check-pa
 
 fresh_copy
 # rm with an unquoted variable: word splitting (SC2086).
-printf '\nrm -f $scratch_file_list\n' >>"$scratch/ci/dom0/scenario-boot"
+printf '\nrm -f $scratch_file_list\n' >>"$scratch/ci/dom0/scenario-guest-wake"
 expect_failure shell 'SC2086' bash ci/check-shell.sh
 
 # The fetch test must catch a "pin" that follows the mirror, and a pin whose

@@ -35,7 +35,7 @@ run() {
 	fi
 }
 mapfile -t bash_scripts < <(ls ci/*.sh .ci/run)
-mapfile -t guest_scripts < <(ls ci/dom0/init ci/dom0/lib.sh ci/dom0/scenario-* ci/domu/init)
+mapfile -t guest_scripts < <(ls ci/dom0/init ci/dom0/lib.sh ci/dom0/hotplug-* ci/dom0/scenario-* ci/domu/init)
 mapfile -t fragments < <(ls ci/scenarios/*.sh)
 run "bash scripts" ${#bash_scripts[@]} -x -P SCRIPTDIR "${bash_scripts[@]}"
 run "dom0 and domU scripts" ${#guest_scripts[@]} -s dash -e SC3045,SC1091 "${guest_scripts[@]}"

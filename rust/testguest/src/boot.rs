@@ -28,7 +28,7 @@ use core::slice;
 
 use testguest::fdt;
 
-use crate::Global;
+use crate::RawCell;
 
 // Level-1 block descriptor fields.
 const BLOCK: u64 = 0b01;
@@ -120,7 +120,7 @@ pub struct EntryState {
 /// (MMU on), read only by [`read_record`] (MMU on), all on the one vCPU
 /// that suspends and resumes: vCPU0, or in mode=irqs the vCPU of the
 /// cycle, the only one online.
-static RECORD: Global<EntryRecord> = Global::new(EntryRecord {
+static RECORD: RawCell<EntryRecord> = RawCell::new(EntryRecord {
     x0: 0,
     sctlr: 0,
     daif: 0,

@@ -111,17 +111,17 @@ use core::cell::UnsafeCell;
 /// documents why its accesses cannot race (in practice: one vCPU at a
 /// time, vCPU0 or, in mode=irqs, the one online).
 #[cfg(target_os = "none")]
-pub struct Global<T>(UnsafeCell<T>);
+pub struct RawCell<T>(UnsafeCell<T>);
 
-// SAFETY: Global hands out raw pointers only; every dereference is an
+// SAFETY: RawCell hands out raw pointers only; every dereference is an
 // unsafe block of its own that justifies the absence of data races.
 #[cfg(target_os = "none")]
-unsafe impl<T: Send> Sync for Global<T> {}
+unsafe impl<T: Send> Sync for RawCell<T> {}
 
 #[cfg(target_os = "none")]
-impl<T> Global<T> {
+impl<T> RawCell<T> {
     pub const fn new(value: T) -> Self {
-        Global(UnsafeCell::new(value))
+        RawCell(UnsafeCell::new(value))
     }
 
     pub const fn get(&self) -> *mut T {

@@ -23,7 +23,7 @@ use testguest::fuzz;
 use crate::boot::{self, EntryState};
 use crate::irq;
 use crate::psci;
-use crate::Global;
+use crate::RawCell;
 
 /// x0 passed to the resume entry in cycle k: `CONTEXT_TAG | k`.
 const CONTEXT_TAG: u64 = 0xC0DE_0000_0000_0000;
@@ -163,7 +163,7 @@ impl Write for Message {
 
 /// One vCPU at a time (vCPU0, or in mode=irqs the one online): written
 /// once by [`fail`], read by [`finish`]/[`abort`].
-static FIRST_FAILURE: Global<Message> = Global::new(Message {
+static FIRST_FAILURE: RawCell<Message> = RawCell::new(Message {
     buf: [0; 96],
     len: 0,
 });
@@ -171,7 +171,7 @@ static FIRST_FAILURE: Global<Message> = Global::new(Message {
 /// The pattern buffer of mode=suspend: 64 KB in .bss.
 const PATTERN_WORDS: usize = 64 * 1024 / 8;
 /// vCPU0 only, through raw pointers.
-static PATTERN: Global<[u64; PATTERN_WORDS]> = Global::new([0; PATTERN_WORDS]);
+static PATTERN: RawCell<[u64; PATTERN_WORDS]> = RawCell::new([0; PATTERN_WORDS]);
 
 /// Records a failure; the first one names the RESULT line. vCPU0 only,
 /// or in mode=irqs the one vCPU online.
@@ -1581,7 +1581,7 @@ fn resume_watchdog(e: &EntryState) -> ! {
 static FUZZ_SEED: AtomicU64 = AtomicU64::new(0);
 static FUZZ_RNG: AtomicU64 = AtomicU64::new(0);
 static FUZZ_DEADLINE: AtomicU64 = AtomicU64::new(0);
-static FUZZ_FEATURES: Global<Option<fuzz::Features>> = Global::new(None);
+static FUZZ_FEATURES: RawCell<Option<fuzz::Features>> = RawCell::new(None);
 static FUZZ_CALLS: AtomicU64 = AtomicU64::new(0);
 static FUZZ_SMC: AtomicU64 = AtomicU64::new(0);
 static FUZZ_SUSPENDS: AtomicU64 = AtomicU64::new(0);
