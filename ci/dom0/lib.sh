@@ -15,6 +15,14 @@ fail() {
 # state_of DOM: the State column of `xl list DOM` (empty if it is gone).
 state_of() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 
+# suspends_seen DOMID: how many times xl's monitor of that domain (the
+# `xl create` left running, logging to /var/log/xen/xl-NAME.log) saw it
+# suspend. It is told by Xen of every shutdown, so it sees suspends too
+# short for a poll of `xl list` to catch (a guest woken by its own timer).
+suspends_seen() {
+	cat /var/log/xen/xl-*.log 2>/dev/null | grep -c "Domain $1 has shut down, reason code 2 "
+}
+
 # wait_state DOM STATE SECONDS: wait until DOM's state is exactly STATE.
 wait_state() {
 	local n=$(($3 * 10))

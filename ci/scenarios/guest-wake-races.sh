@@ -6,7 +6,7 @@
 SCN_TIMEOUT=600
 SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'
-	'XSR: racer: [0-9]+ xl resume calls, each around the moment tgr.s timer woke it'
+	'XSR: racer: xl saw [0-9]+ suspends, each followed by xl resume around the moment tgr.s timer woke it'
 	'XSR: tgr: [0-9]+ of 20 resumed by xl resume before its timer'
 	'XSR: destroy race: 10 guests destroyed around their wake-up'
 	'XSR: destroy race: free pages [0-9]+ before, [0-9]+ after: none lost'
