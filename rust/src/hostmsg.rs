@@ -219,6 +219,7 @@ pub fn woke_during(log: &mut impl Log, id: u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hostpm::tests::policy as test_policy;
     use crate::hostpm::StepError;
     use crate::line::Line;
     use crate::psci::PsciError;
@@ -236,15 +237,6 @@ mod tests {
         log.0.iter().map(|(_, t)| t.as_str()).collect()
     }
 
-    const POLICY: Policy = Policy {
-        psci_version: 0x1_0001,
-        fw_system_suspend: 0,
-        console_can_suspend: true,
-        iommu_can_suspend: true,
-        resume_entry: true,
-        dry_run: None,
-    };
-
     #[test]
     fn microseconds_never_overflow() {
         assert_eq!(ticks_to_us(62_500_000, 62_500_000), 1_000_000);
@@ -258,7 +250,7 @@ mod tests {
     #[test]
     fn boot_lines_say_the_policy_and_the_offer() {
         let mut log = VecLog::default();
-        policy(&mut log, &POLICY, DomUs::Freeze, Ok(Stage::Full));
+        policy(&mut log, &test_policy(), DomUs::Freeze, Ok(Stage::Full));
         assert_eq!(
             texts(&log),
             [
@@ -267,7 +259,7 @@ mod tests {
             ]
         );
         let mut log = VecLog::default();
-        policy(&mut log, &POLICY, DomUs::Deny, Ok(Stage::Platform));
+        policy(&mut log, &test_policy(), DomUs::Deny, Ok(Stage::Platform));
         assert!(texts(&log)[0].contains("an obstacle (DENIED) (xsr_host_suspend_domus=deny)"));
         assert_eq!(
             texts(&log)[1],
@@ -296,9 +288,9 @@ mod tests {
                 psci_version: if matches!(why, Refusal::OldPsci(_)) {
                     2
                 } else {
-                    POLICY.psci_version
+                    test_policy().psci_version
                 },
-                ..POLICY
+                ..test_policy()
             };
             policy(&mut log, &p, DomUs::Freeze, Err(why));
             assert_eq!(

@@ -378,7 +378,7 @@ pub fn run(p: &mut impl HostPlatform, stage: Stage) -> Outcome {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -527,7 +527,8 @@ mod tests {
         assert_eq!(*p.events.last().unwrap(), Ev::Undo(Step::FreezeDomains));
     }
 
-    fn policy() -> Policy {
+    /// A host that can suspend (also hostmsg's tests' fixture).
+    pub(crate) fn policy() -> Policy {
         Policy {
             psci_version: 0x1_0001,
             fw_system_suspend: 0,

@@ -1,7 +1,7 @@
 //! What the Arm architecture defines and all three programs of this project
 //! speak: the suspend layer linked into Xen, the EL3 test firmware and the
-//! bare-metal test guest. Each PSCI function id, return code and GIC
-//! register is defined here once.
+//! bare-metal test guest. Each PSCI function id, return code, GIC register
+//! and shared system register bit is defined here once.
 //!
 //! no_std, no dependencies, no formatting machinery: the suspend layer links
 //! it into the hypervisor. The one piece of hardware access here is
@@ -21,3 +21,4 @@ pub mod mmio;
 pub mod primecell;
 pub mod psci;
 pub mod reg;
+pub mod sysreg;

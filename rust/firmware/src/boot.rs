@@ -26,13 +26,14 @@ use core::arch::global_asm;
 use core::mem::{offset_of, size_of};
 use core::sync::atomic::AtomicU32;
 
+use xsr_arch::sysreg;
 use xsr_firmware::layout::{MAX_CPUS, STACK_SIZE};
 use xsr_firmware::regs::SPSR_EL2H_DAIF;
 
 /// SCR_EL3: NS, RES1 bits 5:4, HCE, RW.
 pub const SCR_EL3: u64 = 1 | (0b11 << 4) | (1 << 8) | (1 << 10);
 /// SCTLR_EL3: RES1 bits 29, 28, 23, 22, 18, 16, 11, 5, 4; SA, I.
-pub const SCTLR_EL3: u64 = 0x30c5_0830 | (1 << 3) | (1 << 12);
+pub const SCTLR_EL3: u64 = sysreg::SCTLR_EL2_RES1 | sysreg::SCTLR_SA | sysreg::SCTLR_I;
 /// MDCR_EL3: SDD.
 pub const MDCR_EL3: u64 = 1 << 16;
 /// What the boot CPU writes to [`FW_BOOT_FLAG`] once .data and .bss are

@@ -43,17 +43,10 @@ impl WipeMode {
 /// The fixed pattern of scrambled registers.
 pub const PATTERN: u64 = 0x5a5a_5a5a_5a5a_5a5a;
 
-/// SCTLR_EL2 (no VHE): RES1 bits 29, 28, 23, 22, 18, 16, 11, 5, 4.
-pub const SCTLR_EL2_RES1: u64 = 0x30c5_0830;
-/// SCTLR_EL1 (ARMv8.0): RES1 bits 29, 28, 23, 22, 20, 11.
-pub const SCTLR_EL1_RES1: u64 = 0x30d0_0800;
-pub const SCTLR_M: u64 = 1 << 0;
-pub const SCTLR_A: u64 = 1 << 1;
-pub const SCTLR_C: u64 = 1 << 2;
-pub const SCTLR_SA: u64 = 1 << 3;
-pub const SCTLR_I: u64 = 1 << 12;
-pub const SCTLR_WXN: u64 = 1 << 19;
-pub const SCTLR_EE: u64 = 1 << 25;
+pub use xsr_arch::sysreg::{
+    SCTLR_A, SCTLR_C, SCTLR_EE, SCTLR_EL1_RES1, SCTLR_EL2_RES1, SCTLR_I, SCTLR_M, SCTLR_SA,
+    SCTLR_WXN,
+};
 /// TCR_EL2 (no VHE): RES1 bits 31, 23.
 pub const TCR_EL2_RES1: u64 = 0x8080_0000;
 /// VTCR_EL2: RES1 bit 31.

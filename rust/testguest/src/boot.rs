@@ -27,6 +27,7 @@ use core::ptr;
 use core::slice;
 
 use testguest::fdt;
+use xsr_arch::sysreg::{SCTLR_A, SCTLR_C, SCTLR_E0E, SCTLR_EE, SCTLR_I, SCTLR_M, SCTLR_WXN};
 
 use crate::RawCell;
 
@@ -65,14 +66,6 @@ const MAIR: u64 = 0xff << 8;
 const TCR: u64 =
     25 | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (25 << 16) | (1 << 23) | (1 << 32);
 
-// SCTLR_EL1 bits.
-const SCTLR_M: u64 = 1 << 0;
-const SCTLR_A: u64 = 1 << 1;
-const SCTLR_C: u64 = 1 << 2;
-const SCTLR_I: u64 = 1 << 12;
-const SCTLR_WXN: u64 = 1 << 19;
-const SCTLR_E0E: u64 = 1 << 24;
-const SCTLR_EE: u64 = 1 << 25;
 /// Set by the MMU enable.
 const SCTLR_SET: u64 = SCTLR_M | SCTLR_C | SCTLR_I;
 /// Cleared by the MMU enable: alignment checks, write-implies-XN, big
