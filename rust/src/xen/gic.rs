@@ -222,10 +222,13 @@ fn register(make: impl FnOnce() -> Result<Host, Errno>) -> Result<(), Errno> {
 /// `dbase` and `cbase` are Xen's mappings of GICD (4 kB) and of GICC (8 kB
 /// from the base Xen uses), valid for Xen's lifetime.
 pub unsafe fn init_v2(dbase: *mut u8, cbase: *mut u8) -> Result<(), Errno> {
-    // SAFETY: this function's contract.
-    let (Some(dist), Some(cpu)) = (unsafe { Mmio::new(dbase, V2_GICD_SIZE) }, unsafe {
-        Mmio::new(cbase, V2_GICC_SIZE)
-    }) else {
+    // SAFETY: dbase maps GICD's 4 kB for Xen's lifetime (this function's
+    // contract).
+    let dist = unsafe { Mmio::new(dbase, V2_GICD_SIZE) };
+    // SAFETY: cbase maps GICC's 8 kB for Xen's lifetime (this function's
+    // contract).
+    let cpu = unsafe { Mmio::new(cbase, V2_GICC_SIZE) };
+    let (Some(dist), Some(cpu)) = (dist, cpu) else {
         return Err(Errno::EINVAL);
     };
     register(|| {

@@ -103,10 +103,13 @@ pub unsafe fn with_uart<B>(
     ctx: *mut UartContext,
     op: impl FnOnce(&mut UartMmio<B>, &mut UartContext) -> Result<(), Errno>,
 ) -> Result<(), Errno> {
-    // SAFETY: this function's contract.
-    let (Some(mut regs), Some(ctx)) = (unsafe { UartMmio::new(base.cast(), wide) }, unsafe {
-        ctx.as_mut()
-    }) else {
+    // SAFETY: base maps the UART's registers for the whole call (this
+    // function's contract).
+    let regs = unsafe { UartMmio::new(base.cast(), wide) };
+    // SAFETY: ctx is null or a valid, exclusive context for the whole call
+    // (this function's contract).
+    let ctx = unsafe { ctx.as_mut() };
+    let (Some(mut regs), Some(ctx)) = (regs, ctx) else {
         return Err(Errno::EINVAL);
     };
     op(&mut regs, ctx)
