@@ -19,15 +19,18 @@ XEN_CARGO_ENV := XSR_XEN_CFLAGS_FILE=$(XEN_TREE)/arch/arm/rust/bindgen-cflags \
 MACHINES ?= virt-gicv3 virt-gicv2 zcu102
 # `make e2e`: the guest scenarios on every machine.
 SCENARIOS ?= guest-suspend-baremetal guest-refusals guest-irqs guest-wake guest-suspend-linux gic-selftest host-dry-run
-# `make test` runs each once per machine: what the machine's GIC and console
-# UART decide on all three (with the test aids); the guest suspend, wake and
-# Linux domU on virt-gicv3 and zcu102 in the production batch
-# (PROD_SCENARIOS), wake and Linux domU on virt-gicv2 with the test aids
-# (its guest suspend runs in the debug batch); the refusals
-# (machine-independent) on virt-gicv3 in the production batch.
+# `make test` runs each scenario once per machine, and only where the
+# machine can change the outcome (README: "make test runs"): what the GIC
+# decides (MACHINE_SCENARIOS) on both virt machines with the test aids, the
+# Cadence UART's dry run on zcu102; the guest suspend, wake and Linux domU
+# on virt-gicv3 in the production batch (zcu102: the guest suspend and the
+# Linux domU), wake and Linux domU on virt-gicv2 with the test aids (its
+# guest suspend runs in the debug batch); the refusals (machine-independent)
+# on virt-gicv3 in the production batch.
 MACHINE_SCENARIOS ?= guest-irqs gic-selftest host-dry-run
 GUEST_SCENARIOS ?= guest-suspend-baremetal guest-wake guest-suspend-linux
-# What does not depend on the machine: once, on virt-gicv3.
+# What does not depend on the machine: once, on virt-gicv3 (host-refusal
+# also under the test firmware, FW_SCENARIOS).
 ONCE_SCENARIOS ?= boot guest-watchdog guest-reset-broken host-refusal guest-fuzz
 TESTGUEST := rust/testguest
 TESTGUEST_TARGET := $(BUILD)/testguest/target
@@ -36,8 +39,11 @@ FIRMWARE_TARGET := $(BUILD)/firmware/target
 # The real host suspend, under the project's EL3 test firmware.
 FW_MACHINES ?= virt-gicv3-fw virt-gicv2-fw
 FW_SCENARIOS ?= host-suspend-firmware host-suspend-nogic host-freeze host-wake-guest host-wake-window host-refusal
-# The debug hypervisor (CONFIG_DEBUG=y): on GICv3 with 4 CPUs, on GICv2, and
-# on one CPU.
+# The debug hypervisor (CONFIG_DEBUG=y): these on GICv2; on GICv3 with 1 and
+# with 4 CPUs the guest suspend (Xen's free pages counted over 6 domains)
+# and 10 real host cycles, with 4 CPUs the dry run too. (host-freeze's
+# clock tolerance does not hold there: with 4 emulated CPUs on 2 cores the
+# busy domU's own sampling loop stalls over 2 s without any suspend.)
 DEBUG_SCENARIOS ?= guest-suspend-baremetal gic-selftest host-dry-run
 # The production hypervisor (no test aids, `make xen-prod`): what a user runs.
 PROD_SCENARIOS ?= $(GUEST_SCENARIOS)
@@ -162,27 +168,29 @@ negative: setup
 
 test: setup fmt-check shell-check host-test header-check fetch-check patch-check negative xen xen-debug xen-prod xen-plain clippy lib-check dom0 firmware
 	@printf '\n==> end-to-end, the production hypervisor (no test aids): %s\n' "$(PROD_SCENARIOS)"
-	@bash ci/e2e.sh -m virt-gicv3+prod -m zcu102+prod $(foreach s,$(PROD_SCENARIOS),-s $(s))
+	@bash ci/e2e.sh -m virt-gicv3+prod $(foreach s,$(PROD_SCENARIOS),-s $(s))
+	@bash ci/e2e.sh -m zcu102+prod $(foreach s,$(filter-out guest-wake,$(PROD_SCENARIOS)),-s $(s))
 	@bash ci/e2e.sh -m virt-gicv3+prod -s guest-refusals
 	@bash ci/e2e.sh -m virt-gicv3-fw+prod -s host-suspend-firmware
-	@printf '\n==> end-to-end: %s on %s, %s on virt-gicv2\n' "$(MACHINE_SCENARIOS)" "$(MACHINES)" "$(GUEST_SCENARIOS)"
-	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(MACHINE_SCENARIOS),-s $(s))
+	@printf '\n==> end-to-end: %s on virt-gicv3 and virt-gicv2, host-dry-run on zcu102, guest-wake and guest-suspend-linux on virt-gicv2\n' "$(MACHINE_SCENARIOS)"
+	@bash ci/e2e.sh -m virt-gicv3 -m virt-gicv2 $(foreach s,$(MACHINE_SCENARIOS),-s $(s))
+	@bash ci/e2e.sh -m zcu102 -s host-dry-run
 	@bash ci/e2e.sh -m virt-gicv2 $(foreach s,$(filter-out guest-suspend-baremetal,$(GUEST_SCENARIOS)),-s $(s))
 	@printf '\n==> end-to-end: %s, races and soak on virt-gicv3\n' "$(ONCE_SCENARIOS)"
 	@bash ci/e2e.sh -m virt-gicv3 $(foreach s,$(ONCE_SCENARIOS),-s $(s)) -s guest-races -s guest-soak -s guest-wake-races
 	@printf '\n==> end-to-end: a real device wakes a Linux domU (PL031 passed through)\n'
-	@bash ci/e2e.sh -m virt-gicv3 -m virt-gicv2 -s guest-wake-linux
+	@bash ci/e2e.sh -m virt-gicv3 -s guest-wake-linux
 	@printf '\n==> end-to-end, real host suspend under the test firmware: %s on %s\n' \
 		"$(FW_SCENARIOS)" "$(FW_MACHINES)"
 	@bash ci/e2e.sh $(foreach m,$(FW_MACHINES),-m $(m)) $(foreach s,$(FW_SCENARIOS),-s $(s))
 	@bash ci/e2e.sh -m virt-gicv3-fw -s host-suspend-scrambled -s host-pv-devices
 	@bash ci/check-runner.sh
-	@printf '\n==> end-to-end, debug hypervisor (CONFIG_DEBUG=y): GICv3 with 4 CPUs, GICv2, 1 CPU\n'
-	@bash ci/e2e.sh -m virt-gicv3+smp4+debug -m virt-gicv2+debug $(foreach s,$(DEBUG_SCENARIOS),-s $(s))
-	@bash ci/e2e.sh -m virt-gicv3-fw+smp4+debug -m virt-gicv2-fw+debug -m virt-gicv3-fw+smp1+debug -s host-suspend-firmware
-	@bash ci/e2e.sh -m virt-gicv3+smp1+debug -s boot -s host-dry-run
-	@printf '\n==> soaks: 50 dry runs (GICv2) and 50 real host cycles (GICv3, 4 CPUs), Xen'"'"'s free pages counted\n'
-	@bash ci/e2e.sh -m virt-gicv2 -s host-dry-soak
+	@printf '\n==> end-to-end, debug hypervisor (CONFIG_DEBUG=y): GICv2, GICv3 with 1 and 4 CPUs\n'
+	@bash ci/e2e.sh -m virt-gicv2+debug $(foreach s,$(DEBUG_SCENARIOS),-s $(s))
+	@bash ci/e2e.sh -m virt-gicv3+smp1+debug -m virt-gicv3+smp4+debug -s guest-suspend-baremetal
+	@bash ci/e2e.sh -m virt-gicv3+smp4+debug -s host-dry-run
+	@bash ci/e2e.sh -m virt-gicv3-fw+smp1+debug -m virt-gicv3-fw+smp4+debug -s host-suspend-firmware
+	@printf '\n==> soak: 50 real host cycles (GICv3, 4 CPUs), Xen'"'"'s free pages counted\n'
 	@bash ci/e2e.sh -m virt-gicv3-fw+smp4 -s host-soak
 	@printf '\nALL TESTS PASSED\n'
 
