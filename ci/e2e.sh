@@ -261,6 +261,23 @@ watch_fatal() {
 	done
 }
 
+# scn_host_cycles N [TAIL], for scenario fragments: each of N real host
+# cycles counted in dom0's "back after" line (asleep at least half a second:
+# a suspend that bounces back at once takes far less; TAIL, a regular
+# expression, must follow on that line), the firmware's wake by the RTC
+# alarm, Xen's resume and dom0's vCPU 0 resuming; a failed host suspend or a
+# firmware woken by its timeout fails the run.
+# shellcheck disable=SC2317 # called by the fragments run_one sources
+scn_host_cycles() {
+	SCN_COUNT+=(
+		"$1=XSR: host cycle [0-9]+: back after ([1-9][0-9]*(\\.[0-9]+)?|0\\.[5-9][0-9]*)s${2:-}"
+		"$1=FW: SYSTEM_SUSPEND: woken by RTC alarm after [0-9]+ ms"
+		"$1=xen-suspend: host suspend: resumed"
+		"$1=d0v0: resuming at"
+	)
+	SCN_FORBID+=('host suspend: failed' 'woken by timeout')
+}
+
 # run_one MACHINE SCENARIO: boot, wait for QEMU to exit, check the markers.
 run_one() {
 	local m=$1 scn=$2

@@ -42,13 +42,7 @@ pv_scenario() {
 	if [ "$host" -gt 0 ]; then
 		SCN_XEN_ARGS="xsr_host_suspend"
 		SCN_EXPECT=("${SCN_EXPECT[0]}" 'XSR: dom0 mem_sleep: s2idle \[deep\]' "${SCN_EXPECT[@]:1}")
-		SCN_COUNT+=(
-			"$host=XSR: host cycle [0-9]+: back after ([1-9][0-9]*(\\.[0-9]+)?|0\\.[5-9][0-9]*)s.*still ---ss-: lpv"
-			"$host=FW: SYSTEM_SUSPEND: woken by RTC alarm after [0-9]+ ms"
-			"$host=xen-suspend: host suspend: resumed"
-			"$host=d0v0: resuming at"
-		)
-		SCN_FORBID+=('host suspend: failed' 'woken by timeout')
+		scn_host_cycles "$host" '.*still ---ss-: lpv'
 	fi
 }
 pv_scenario guest-pv-devices 0

@@ -5,7 +5,6 @@
 
 use xsr_arch::gic::{gits, Gits};
 
-use super::regs::{GITS_BASER_VALID, GITS_CTLR_ENABLED, GITS_CTLR_QUIESCENT};
 use super::{poll, GicError, Regs64};
 
 /// Number of GITS_BASER<n> registers.
@@ -57,9 +56,9 @@ impl Default for ItsContext {
 /// marked not saved.
 pub fn its_save(its: &mut impl Regs64<Gits>, ctx: &mut ItsContext) -> Result<(), GicError> {
     ctx.saved = false;
-    let ctlr = its.read32(gits::CTLR) & !GITS_CTLR_QUIESCENT;
-    its.write32(gits::CTLR, ctlr & !GITS_CTLR_ENABLED);
-    if !poll(|| its.read32(gits::CTLR) & GITS_CTLR_QUIESCENT != 0) {
+    let ctlr = its.read32(gits::CTLR) & !gits::CTLR_QUIESCENT;
+    its.write32(gits::CTLR, ctlr & !gits::CTLR_ENABLED);
+    if !poll(|| its.read32(gits::CTLR) & gits::CTLR_QUIESCENT != 0) {
         its.write32(gits::CTLR, ctlr);
         return Err(GicError::QuiescentTimeout);
     }
@@ -67,7 +66,7 @@ pub fn its_save(its: &mut impl Regs64<Gits>, ctx: &mut ItsContext) -> Result<(),
     ctx.cbaser = its.read64(gits::CBASER);
     for (slot, reg) in ctx.baser.iter_mut().zip(gits::BASER.first(ITS_MAX_BASER)) {
         let val = its.read64(reg);
-        *slot = if val & GITS_BASER_VALID != 0 { val } else { 0 };
+        *slot = if val & gits::BASER_VALID != 0 { val } else { 0 };
     }
     ctx.saved = true;
     Ok(())
@@ -93,22 +92,22 @@ pub fn its_restore(
     if !ctx.saved {
         return Err(GicError::NotSaved);
     }
-    let now = its.read32(gits::CTLR) & !GITS_CTLR_QUIESCENT;
-    if now & GITS_CTLR_ENABLED != 0 {
-        its.write32(gits::CTLR, now & !GITS_CTLR_ENABLED);
+    let now = its.read32(gits::CTLR) & !gits::CTLR_QUIESCENT;
+    if now & gits::CTLR_ENABLED != 0 {
+        its.write32(gits::CTLR, now & !gits::CTLR_ENABLED);
     }
-    if !poll(|| its.read32(gits::CTLR) & GITS_CTLR_QUIESCENT != 0) {
+    if !poll(|| its.read32(gits::CTLR) & gits::CTLR_QUIESCENT != 0) {
         return Err(GicError::QuiescentTimeout);
     }
     its.write64(gits::CBASER, ctx.cbaser);
     its.write64(gits::CWRITER, 0);
     for (val, reg) in ctx.baser.iter().zip(gits::BASER.first(ITS_MAX_BASER)) {
-        if val & GITS_BASER_VALID != 0 {
+        if val & gits::BASER_VALID != 0 {
             its.write64(reg, *val);
         }
     }
     its.write32(gits::CTLR, ctx.ctlr);
-    if ctx.ctlr & GITS_CTLR_ENABLED != 0 {
+    if ctx.ctlr & gits::CTLR_ENABLED != 0 {
         remap();
     }
     Ok(())

@@ -23,7 +23,6 @@
 
 mod its;
 mod mmio;
-mod regs;
 mod v2;
 mod v3;
 

@@ -13,13 +13,13 @@
 use xsr_arch::gic::{gicd, gicr, Gicd, Gicr};
 use xsr_arch::reg::{Bank32, Bank64};
 
-use super::regs::{
-    CTLR_DS, CTLR_ENABLES, CTLR_RWP, GICR_CTLR_ENABLE_LPIS, GICR_CTLR_RWP, WAKER_CA, WAKER_PS,
-};
 use super::{
     fill_words, poll, restore_words, save_words, typer_lines, words_1bit, words_2bit, words_8bit,
     GicError, IccReg, IccRegs, Regs, Regs64,
 };
+
+/// GICD_CTLR: every group enable.
+const CTLR_ENABLES: u32 = gicd::CTLR_ENABLE_GRP0 | gicd::CTLR_ENABLE_GRP1 | gicd::CTLR_ENABLE_GRP1A;
 
 /// Most SPIs: lines 32..1019.
 pub const V3_MAX_SPIS: usize = 988;
@@ -237,7 +237,7 @@ impl Redist {
     }
 
     fn save<R: Regs64<Gicr> + ?Sized>(&mut self, r: &R) {
-        self.ctlr = r.read32(gicr::CTLR) & !GICR_CTLR_RWP;
+        self.ctlr = r.read32(gicr::CTLR) & !gicr::CTLR_RWP;
         self.propbaser = r.read64(gicr::PROPBASER);
         self.pendbaser = r.read64(gicr::PENDBASER);
         self.igroupr0 = r.read32(gicr::IGROUPR0);
@@ -252,7 +252,7 @@ impl Redist {
     /// UNPREDICTABLE, and then they still hold the saved values), before
     /// GICR_CTLR; then the SGI frame: configuration, enables, active bits.
     fn restore<R: Regs64<Gicr> + ?Sized>(&self, r: &mut R) -> Result<(), GicError> {
-        if r.read32(gicr::CTLR) & GICR_CTLR_ENABLE_LPIS == 0 {
+        if r.read32(gicr::CTLR) & gicr::CTLR_ENABLE_LPIS == 0 {
             r.write64(gicr::PROPBASER, self.propbaser);
             r.write64(gicr::PENDBASER, self.pendbaser);
         }
@@ -272,7 +272,7 @@ impl Redist {
     fn reset<R: Regs64<Gicr> + ?Sized>(r: &mut R) {
         r.write32(gicr::CTLR, 0);
         let _ = wait_gicr_rwp(r);
-        if r.read32(gicr::CTLR) & GICR_CTLR_ENABLE_LPIS == 0 {
+        if r.read32(gicr::CTLR) & gicr::CTLR_ENABLE_LPIS == 0 {
             r.write64(gicr::PROPBASER, 0);
             r.write64(gicr::PENDBASER, 0);
         }
@@ -382,7 +382,7 @@ pub fn v3_espi_lines(dist: &impl Regs<Gicd>) -> usize {
 }
 
 fn wait_gicd_rwp<D: Regs<Gicd> + ?Sized>(d: &D) -> Result<(), GicError> {
-    if poll(|| d.read32(gicd::CTLR) & CTLR_RWP == 0) {
+    if poll(|| d.read32(gicd::CTLR) & gicd::CTLR_RWP == 0) {
         Ok(())
     } else {
         Err(GicError::RwpTimeout)
@@ -390,7 +390,7 @@ fn wait_gicd_rwp<D: Regs<Gicd> + ?Sized>(d: &D) -> Result<(), GicError> {
 }
 
 fn wait_gicr_rwp<R: Regs<Gicr> + ?Sized>(r: &R) -> Result<(), GicError> {
-    if poll(|| r.read32(gicr::CTLR) & GICR_CTLR_RWP == 0) {
+    if poll(|| r.read32(gicr::CTLR) & gicr::CTLR_RWP == 0) {
         Ok(())
     } else {
         Err(GicError::RwpTimeout)
@@ -399,15 +399,15 @@ fn wait_gicr_rwp<R: Regs<Gicr> + ?Sized>(r: &R) -> Result<(), GicError> {
 
 /// Write GICD_CTLR and wait for the write to take effect.
 fn write_gicd_ctlr<D: Regs<Gicd> + ?Sized>(d: &mut D, val: u32) -> Result<(), GicError> {
-    d.write32(gicd::CTLR, val & !CTLR_RWP);
+    d.write32(gicd::CTLR, val & !gicd::CTLR_RWP);
     wait_gicd_rwp(d)
 }
 
 /// Clear GICR_WAKER.ProcessorSleep and wait for ChildrenAsleep to clear.
 fn wake<R: Regs<Gicr> + ?Sized>(r: &mut R, cpu: usize) -> Result<(), GicError> {
-    let waker = r.read32(gicr::WAKER) & !WAKER_CA;
-    r.write32(gicr::WAKER, waker & !WAKER_PS);
-    if poll(|| r.read32(gicr::WAKER) & WAKER_CA == 0) {
+    let waker = r.read32(gicr::WAKER) & !gicr::WAKER_CHILDREN_ASLEEP;
+    r.write32(gicr::WAKER, waker & !gicr::WAKER_PROCESSOR_SLEEP);
+    if poll(|| r.read32(gicr::WAKER) & gicr::WAKER_CHILDREN_ASLEEP == 0) {
         Ok(())
     } else {
         Err(GicError::WakerTimeout { cpu })
@@ -463,7 +463,7 @@ pub fn v3_save(
     }
     let lines = v3_lines(dist);
     let espis = v3_espi_lines(dist);
-    let ctlr = dist.read32(gicd::CTLR) & !CTLR_RWP;
+    let ctlr = dist.read32(gicd::CTLR) & !gicd::CTLR_RWP;
     if let Err(e) = write_gicd_ctlr(dist, ctlr & !CTLR_ENABLES) {
         dist.write32(gicd::CTLR, ctlr);
         return Err(e);
@@ -486,21 +486,21 @@ pub fn v3_save(
     ctx.icc_bpr1 = icc.read(IccReg::Bpr1);
     ctx.icc_sre_el2 = icc.read(IccReg::SreEl2);
 
-    let ds = ctlr & CTLR_DS != 0;
+    let ds = ctlr & gicd::CTLR_DS != 0;
     let mut failed = None;
     for (cpu, (r, slot)) in redists.iter_mut().zip(ctx.redist.iter_mut()).enumerate() {
         if !ds {
             slot.asleep = false;
             continue;
         }
-        let waker = r.read32(gicr::WAKER) & !WAKER_CA;
-        slot.asleep = waker & WAKER_PS != 0;
+        let waker = r.read32(gicr::WAKER) & !gicr::WAKER_CHILDREN_ASLEEP;
+        slot.asleep = waker & gicr::WAKER_PROCESSOR_SLEEP != 0;
         if slot.asleep {
             continue;
         }
-        r.write32(gicr::WAKER, waker | WAKER_PS);
-        if !poll(|| r.read32(gicr::WAKER) & WAKER_CA != 0) {
-            r.write32(gicr::WAKER, waker & !WAKER_PS);
+        r.write32(gicr::WAKER, waker | gicr::WAKER_PROCESSOR_SLEEP);
+        if !poll(|| r.read32(gicr::WAKER) & gicr::WAKER_CHILDREN_ASLEEP != 0) {
+            r.write32(gicr::WAKER, waker & !gicr::WAKER_PROCESSOR_SLEEP);
             failed = Some(cpu);
             break;
         }
@@ -536,8 +536,8 @@ pub fn v3_save(
 /// active cleared then ISACTIVER); GICD_CTLR as saved, wait RWP; then
 /// ICC_PMR_EL1, ICC_BPR1_EL1, ICC_CTLR_EL1, and ICC_IGRPEN1_EL1 last.
 ///
-/// [`GICR_PROPBASER`]: super::regs::GICR_PROPBASER
-/// [`GICR_PENDBASER`]: super::regs::GICR_PENDBASER
+/// [`GICR_PROPBASER`]: xsr_arch::gic::gicr::PROPBASER
+/// [`GICR_PENDBASER`]: xsr_arch::gic::gicr::PENDBASER
 ///
 /// # Errors
 ///
@@ -571,7 +571,7 @@ pub fn v3_restore(
         write_gicd_ctlr(dist, ctx.gicd_ctlr & !CTLR_ENABLES),
     );
 
-    let ds = dist.read32(gicd::CTLR) & CTLR_DS != 0;
+    let ds = dist.read32(gicd::CTLR) & gicd::CTLR_DS != 0;
     for (cpu, (r, slot)) in redists.iter_mut().zip(ctx.redist.iter()).enumerate() {
         if ds && !slot.asleep {
             keep(&mut first, wake(&mut **r, cpu));
@@ -618,7 +618,7 @@ pub fn v3_reset(
     icc.write(IccReg::Bpr1, 0);
 
     let ctlr = dist.read32(gicd::CTLR);
-    let ds = ctlr & CTLR_DS != 0;
+    let ds = ctlr & gicd::CTLR_DS != 0;
     let _ = write_gicd_ctlr(dist, ctlr & !CTLR_ENABLES);
     let _ = write_gicd_ctlr(dist, 0);
     SPI.reset(dist, v3_lines(dist));
@@ -627,8 +627,8 @@ pub fn v3_reset(
     for r in redists.iter_mut() {
         Redist::reset(&mut **r);
         if ds {
-            let waker = r.read32(gicr::WAKER) & !WAKER_CA;
-            r.write32(gicr::WAKER, waker | WAKER_PS);
+            let waker = r.read32(gicr::WAKER) & !gicr::WAKER_CHILDREN_ASLEEP;
+            r.write32(gicr::WAKER, waker | gicr::WAKER_PROCESSOR_SLEEP);
         }
     }
     icc.write(IccReg::SreEl2, 0);
