@@ -18,7 +18,9 @@
 # 3. The image size: stock, production, with test aids.
 # 4. A whole real host cycle under the test firmware on virt-gicv3-fw and
 #    virt-gicv2-fw with 4 pCPUs, 5 cycles each (-icount): every step of the
-#    suspend and of the resume as Xen logs it, median and spread.
+#    suspend and of the resume as Xen logs it, and Xen's whole path each
+#    way (dom0's SYSTEM_SUSPEND to the firmware call, the firmware's
+#    return to dom0 runnable), median and spread.
 # Output: a table on stdout (also build/bench/results.md) and a timeline
 # chart build/bench/timeline.svg.
 set -euo pipefail
@@ -152,20 +154,24 @@ for label, xs in (('xl resume (guest suspended through PSCI)', xl_resume), ('xl 
         md.append(f'| {label} | 0 | n/a | n/a |')
 # Real host cycles: Xen logs each step with its duration (us) once the
 # console is back; a cycle's lines end with "host suspend: resumed".
-host = {}
+host, host_ends = {}, {}
 for mach in ('virt-gicv3-fw', 'virt-gicv2-fw'):
     f = out / f'host-{mach}.log'
     if not f.exists():
         continue
-    cycles, cur = [], []
+    cycles, cur, ends = [], [], []
     for l in load(f.name):
         m = re.search(r'xen-suspend: host (suspend|resume ) (\S+) +(\d+) us', l)
+        e = re.search(r'xen-suspend: host suspend: call to firmware (\d+) us, back to hwdom (\d+) us', l)
         if m:
             cur.append((m.group(1).strip(), m.group(2), int(m.group(3))))
         elif 'xen-suspend: host suspend: resumed' in l and cur:
             cycles.append(cur)
             cur = []
+        elif e:
+            ends.append((int(e.group(1)), int(e.group(2))))
     host[mach] = cycles
+    host_ends[mach] = ends
 def spread(xs):
     return f'{min(xs)}-{max(xs)}' if xs else 'n/a'
 for mach, cycles in host.items():
@@ -181,6 +187,15 @@ for mach, cycles in host.items():
     up = [sum(u for d, s, u in c if d == 'resume') for c in cycles]
     md.append(f'| suspend | all steps before the firmware call | {statistics.median(down):.0f} | {spread(down)} |')
     md.append(f'| resume | all steps after the firmware returns | {statistics.median(up):.0f} | {spread(up)} |')
+    # Xen's whole path each way: the hardware domain's SYSTEM_SUSPEND (as
+    # Xen handles it) to the firmware call, and the firmware call's return
+    # (Xen's resume entry has run) to the hardware domain runnable again,
+    # its vCPUs reset to its entry point (the step lines printed included).
+    ends = host_ends.get(mach, [])
+    for label, xs in (('dom0\'s SYSTEM_SUSPEND to the firmware call', [a for a, _ in ends]),
+                      ('firmware return to dom0 runnable', [b for _, b in ends])):
+        md.append(f'| {"suspend" if "firmware call" in label else "resume"} | **{label}** | '
+                  f'{statistics.median(xs):.0f} | {spread(xs)} |' if xs else f'| | {label} | n/a | n/a |')
 text = '\n'.join(md) + '\n'
 (out / 'results.md').write_text(text)
 print(text)

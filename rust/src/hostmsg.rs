@@ -140,6 +140,24 @@ pub fn step(log: &mut impl Log, step: Step, undo: bool, ticks: u64, freq: u64) {
     );
 }
 
+/// A resumed host's latencies: from the hardware domain's SYSTEM_SUSPEND
+/// (as Xen handles the call) to the firmware call, and from the firmware
+/// call's return (Xen's resume entry has run) to the hardware domain
+/// runnable again at its entry point.
+pub fn latencies(log: &mut impl Log, to_firmware: u64, to_hwdom: u64, freq: u64) {
+    log.line(
+        Level::Info,
+        &msg!(
+            "xen-suspend: host suspend: ",
+            "call to firmware ",
+            ticks_to_us(to_firmware, freq),
+            " us, back to hwdom ",
+            ticks_to_us(to_hwdom, freq),
+            " us"
+        ),
+    );
+}
+
 /// The GIC restore failed: the resume cannot be undone, so it says so,
 /// loudly.
 pub fn gic_restore_failed(log: &mut impl Log, e: Errno) {
@@ -313,6 +331,7 @@ mod tests {
         refused_busy(&mut log);
         woke_during(&mut log, 2);
         gic_restore_failed(&mut log, Errno::ETIMEDOUT);
+        latencies(&mut log, 187_500, 62_500, 62_500_000);
         assert_eq!(
             texts(&log),
             [
@@ -324,6 +343,7 @@ mod tests {
                 "xen-suspend: host suspend refused (DENIED): one is under way",
                 "xen-suspend: host suspend: d2 asked to wake during it: it wakes now",
                 "xen-suspend: host resume: the GIC restore failed (errno -110); interrupts may be lost",
+                "xen-suspend: host suspend: call to firmware 3000 us, back to hwdom 1000 us",
             ]
         );
         assert_eq!(log.0[7].0, Level::Warning);

@@ -7,7 +7,7 @@
 //! line, the decision taken at boot, and where a host suspend stands
 //! (idle, claimed by the hardware domain's call, running in the tasklet).
 
-use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 use super::{sys, XenConsole, XenDomain};
 use crate::errno::Errno;
@@ -55,6 +55,9 @@ static READY: AtomicU8 = AtomicU8::new(0);
 static DOMUS: AtomicU8 = AtomicU8::new(DomUs::DEFAULT.code());
 /// Where a host suspend stands.
 static STATE: AtomicU8 = AtomicU8::new(IDLE);
+/// The counter when the hardware domain's SYSTEM_SUSPEND claimed the
+/// suspend, for its latency to the firmware call.
+static CALLED_AT: AtomicU64 = AtomicU64::new(0);
 const IDLE: u8 = 0;
 /// Claimed by the hardware domain's SYSTEM_SUSPEND, which is shutting the
 /// domain down (Xen must not halt).
@@ -152,7 +155,9 @@ impl HostGate for XenHostGate {
         let ok = STATE
             .compare_exchange(IDLE, STARTING, Ordering::AcqRel, Ordering::Acquire)
             .is_ok();
-        if !ok {
+        if ok {
+            CALLED_AT.store(timer::now(), Ordering::Relaxed);
+        } else {
             hostmsg::refused_busy(&mut XenConsole);
         }
         ok
@@ -326,6 +331,8 @@ struct XenHost {
     frozen_at: Option<u64>,
     /// The domain whose wake-up interrupt kept the host from sleeping.
     woken_by: Option<u16>,
+    /// The counter just before the firmware call and once it returned.
+    firmware_at: (u64, u64),
     log: [Option<Entry>; 2 * SEQUENCE.len()],
     logged: usize,
 }
@@ -342,6 +349,7 @@ impl XenHost {
             gic_restore_error: None,
             frozen_at: None,
             woken_by: None,
+            firmware_at: (0, 0),
             log: [None; 2 * SEQUENCE.len()],
             logged: 0,
         }
@@ -378,7 +386,12 @@ impl HostPlatform for XenHost {
                 xen.gic_suspend().map_err(StepError::Xen)?
             }
             Step::SaveContext => xen.boot_mapping(true),
-            Step::Firmware => xen.firmware_suspend().map_err(StepError::Firmware)?,
+            Step::Firmware => {
+                self.firmware_at.0 = timer::now();
+                let r = xen.firmware_suspend();
+                self.firmware_at.1 = timer::now();
+                r.map_err(StepError::Firmware)?
+            }
         }
         Ok(())
     }
@@ -485,6 +498,15 @@ pub fn run() {
         hostmsg::woke_during(&mut c, asked);
     }
     resume_hwdom(hostpm::psci_code(out));
+    if out == hostpm::Outcome::Resumed {
+        let (call, ret) = host.firmware_at;
+        hostmsg::latencies(
+            &mut c,
+            call.wrapping_sub(CALLED_AT.load(Ordering::Relaxed)),
+            timer::now().wrapping_sub(ret),
+            freq,
+        );
+    }
     STATE.store(IDLE, Ordering::Release);
 }
 
