@@ -235,6 +235,15 @@ charts = []
 first = host.get('virt-gicv3-fw') or []
 if first:
     rows = [(f'{d} {s}', float(u)) for d, s, u in first[0] if s != 'firmware']
+    ends = host_ends.get('virt-gicv3-fw') or []
+    if ends:
+        # Xen's whole path each way, around the steps: dom0's call to the
+        # first step (the tasklet is scheduled), the last step to dom0
+        # runnable (the step lines printed, dom0's vCPUs reset).
+        down = sum(u for d, s, u in first[0] if d == 'suspend' and s != 'firmware')
+        up = sum(u for d, s, u in first[0] if d == 'resume')
+        rows.insert(0, ("dom0's call to the first step", max(0.0, ends[0][0] - down)))
+        rows.append(('last step to dom0 runnable', max(0.0, ends[0][1] - up)))
     charts.append(timeline(rows, 'One real host cycle, virt-gicv3-fw, 4 pCPUs (firmware sleep cut out), µs'))
 g = [(l, u) for l, n, m, u in phases if u is not None]
 if g:
