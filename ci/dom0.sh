@@ -5,7 +5,10 @@
 # patched tree by ci/toolstack.sh) with only the libraries they need, and the
 # test guests with their xl configs:
 # the bare-metal Rust test guest (ci/testguest.sh) and a Linux domU (the
-# same kernel, a busybox initramfs running ci/domu/init).
+# same kernel, a busybox initramfs running ci/domu/init). With
+# XSR_GUEST32=1 also a 32-bit Linux domU (trixie's armhf armmp-lpae kernel,
+# a zImage, with an armhf busybox initramfs running the same init), for
+# the guest-suspend-linux32 scenario (not part of make test: README).
 # Output: build/dom0/Image, build/dom0/initrd.cpio.gz. Idempotent.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +31,27 @@ if [ ! -f "$ROOT/.done" ]; then
 fi
 
 # extract mode makes no merged-usr links: modules are under usr/lib
+# The 32-bit domU (XSR_GUEST32=1): trixie's armhf LPAE kernel (CONFIG_XEN=y,
+# PSCI, SUSPEND; built ARM, not Thumb-2) and busybox, unpacked the same way.
+ROOT32=$OUT/rootfs-armhf
+kver32=""
+if [ "${XSR_GUEST32:-0}" = 1 ] && [ ! -f "$ROOT32/.done" ]; then
+	MIRROR=$(debian_mirror) || die "no Debian mirror in the machine's apt configuration"
+	info "mmdebstrap --variant=extract (trixie armhf: linux-image-armmp-lpae, busybox-static)"
+	rm -rf "$ROOT32"
+	mmdebstrap --quiet --variant=extract --architectures=armhf \
+		--include=linux-image-armmp-lpae,busybox-static \
+		trixie "$ROOT32" "deb $MIRROR trixie main" >"$OUT/mmdebstrap-armhf.log" 2>&1 ||
+		{ tail -n 30 "$OUT/mmdebstrap-armhf.log" >&2; die "mmdebstrap of trixie armhf failed (log: $OUT/mmdebstrap-armhf.log)"; }
+	touch "$ROOT32/.done"
+fi
+if [ "${XSR_GUEST32:-0}" = 1 ]; then
+	kver32=$(find "$ROOT32/boot" -name 'vmlinuz-*-armmp-lpae' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+	[ -n "$kver32" ] || die "no armmp-lpae kernel in the trixie armhf packages"
+	grep -qx 'CONFIG_XEN=y' "$ROOT32/boot/config-$kver32" || die "the armhf kernel $kver32 lacks CONFIG_XEN"
+	info "32-bit domU kernel $kver32 (zImage)"
+fi
+
 kver=$(find "$ROOT/usr/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)
 [ -n "$kver" ] || die "no kernel modules found in the trixie linux-image package"
 moddir=$ROOT/usr/lib/modules/$kver
@@ -103,7 +127,28 @@ if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
 	info "Linux domU initramfs $(du -h "$GUESTS/linux-initrd.cpio.gz" | cut -f1)"
 fi
 
-stamp=$(content_hash "$kver" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$TOP/ci/bench" "$BUILD/xl/xl" "$BUILD/xl/xenstored" \
+if [ -n "$kver32" ] && [ "$(cat "$GUESTS/linux32-initrd.stamp" 2>/dev/null)" != "$domu_stamp $kver32" ]; then
+	step "guests: 32-bit Linux domU initramfs (armhf busybox)"
+	d=$GUESTS/linux32-initrd
+	rm -rf "$d"
+	mkdir -p "$d"/{bin,sbin,proc,sys,dev,tmp,etc}
+	bb=$ROOT32/usr/bin/busybox
+	[ -f "$bb" ] || bb=$ROOT32/bin/busybox
+	cp "$bb" "$d/bin/busybox"
+	for a in sh mount echo cat grep sed cut seq sleep poweroff sync uname awk date head; do
+		ln -sf busybox "$d/bin/$a"
+	done
+	ln -sf ../bin/busybox "$d/sbin/poweroff"
+	: >"$d/etc/xsr-modules"
+	install -m 0755 "$TOP/ci/domu/init" "$d/init"
+	(cd "$d" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -9 -n) \
+		>"$GUESTS/linux32-initrd.cpio.gz"
+	cp "$ROOT32/boot/vmlinuz-$kver32" "$GUESTS/zImage-armhf"
+	echo "$domu_stamp $kver32" >"$GUESTS/linux32-initrd.stamp"
+	info "32-bit Linux domU initramfs $(du -h "$GUESTS/linux32-initrd.cpio.gz" | cut -f1), zImage $(du -h "$GUESTS/zImage-armhf" | cut -f1)"
+fi
+
+stamp=$(content_hash "$kver" "$kver32" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$TOP/ci/bench" "$BUILD/xl/xl" "$BUILD/xl/xenstored" \
 	"$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$OUT/extra")
 if [ -f "$OUT/initrd.cpio.gz" ] && [ "$(cat "$OUT/initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
 	info "initramfs up to date"
@@ -201,6 +246,9 @@ cp "$TOP"/ci/dom0/guests/*.cfg "$R/etc/xsr/guests/"
 dtc -q -I dts -O dtb -o "$R/etc/xsr/guests/pl031-passthrough.dtb" "$TOP/ci/domu/pl031-passthrough.dts" ||
 	die "dtc could not compile ci/domu/pl031-passthrough.dts"
 cp "$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$R/etc/xsr/guests/"
+if [ -n "$kver32" ]; then
+	cp "$GUESTS/zImage-armhf" "$GUESTS/linux32-initrd.cpio.gz" "$R/etc/xsr/guests/"
+fi
 ln -f "$OUT/Image" "$R/etc/xsr/guests/Image" 2>/dev/null || cp "$OUT/Image" "$R/etc/xsr/guests/Image"
 mkdir -p "$R/etc/xen"
 : >"$R/etc/xen/xl.conf"
@@ -220,6 +268,7 @@ pkg_version() {
 {
 	echo "toolstack xen-utils-4.20 $(pkg_version xen-utils-4.20)"
 	echo "kernel linux-image-$kver $(pkg_version "linux-image-$kver")"
+	[ -z "$kver32" ] || echo "32-bit domU kernel linux-image-$kver32 $(ROOT=$ROOT32 pkg_version "linux-image-$kver32")"
 } >"$R/etc/xsr/versions"
 sed 's/^/    trixie: /' "$R/etc/xsr/versions"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
