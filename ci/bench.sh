@@ -192,10 +192,10 @@ for mach, cycles in host.items():
     # (Xen's resume entry has run) to the hardware domain runnable again,
     # its vCPUs reset to its entry point (the step lines printed included).
     ends = host_ends.get(mach, [])
-    for label, xs in (('dom0\'s SYSTEM_SUSPEND to the firmware call', [a for a, _ in ends]),
-                      ('firmware return to dom0 runnable', [b for _, b in ends])):
-        md.append(f'| {"suspend" if "firmware call" in label else "resume"} | **{label}** | '
-                  f'{statistics.median(xs):.0f} | {spread(xs)} |' if xs else f'| | {label} | n/a | n/a |')
+    for d, label, xs in (('suspend', 'dom0\'s SYSTEM_SUSPEND to the firmware call', [a for a, _ in ends]),
+                         ('resume', 'firmware return to dom0 runnable', [b for _, b in ends])):
+        m = f'{statistics.median(xs):.0f}' if xs else 'n/a'
+        md.append(f'| {d} | **{label}** | {m} | {spread(xs)} |')
 text = '\n'.join(md) + '\n'
 (out / 'results.md').write_text(text)
 print(text)

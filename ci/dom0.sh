@@ -18,40 +18,36 @@ ROOT=$OUT/rootfs-extract
 INITRD_DIR=$OUT/initrd
 mkdir -p "$OUT"
 
-step "dom0: Debian trixie arm64 kernel and Xen 4.20 toolstack"
-if [ ! -f "$ROOT/.done" ]; then
+# unpack_trixie ARCH DIR PACKAGES LOG: Debian trixie's PACKAGES (comma
+# separated) for ARCH unpacked into DIR (once: DIR/.done).
+unpack_trixie() {
+	[ ! -f "$2/.done" ] || return 0
 	MIRROR=$(debian_mirror) || die "no Debian mirror in the machine's apt configuration"
-	info "mmdebstrap --variant=extract (trixie arm64, $MIRROR)"
-	rm -rf "$ROOT"
-	mmdebstrap --quiet --variant=extract --architectures=arm64 \
-		--include=linux-image-arm64,xen-utils-4.20,xenstore-utils,busybox-static,libc6,libgcc-s1 \
-		trixie "$ROOT" "deb $MIRROR trixie main" >"$OUT/mmdebstrap.log" 2>&1 ||
-		{ tail -n 30 "$OUT/mmdebstrap.log" >&2; die "mmdebstrap of trixie arm64 failed (log: $OUT/mmdebstrap.log)"; }
-	touch "$ROOT/.done"
-fi
+	info "mmdebstrap --variant=extract (trixie $1: $3; $MIRROR)"
+	rm -rf "$2"
+	mmdebstrap --quiet --variant=extract --architectures="$1" --include="$3" \
+		trixie "$2" "deb $MIRROR trixie main" >"$4" 2>&1 ||
+		{ tail -n 30 "$4" >&2; die "mmdebstrap of trixie $1 failed (log: $4)"; }
+	touch "$2/.done"
+}
 
-# extract mode makes no merged-usr links: modules are under usr/lib
+step "dom0: Debian trixie arm64 kernel and Xen 4.20 toolstack"
+unpack_trixie arm64 "$ROOT" linux-image-arm64,xen-utils-4.20,xenstore-utils,busybox-static,libc6,libgcc-s1 \
+	"$OUT/mmdebstrap.log"
+
 # The 32-bit domU (XSR_GUEST32=1): trixie's armhf LPAE kernel (CONFIG_XEN=y,
 # PSCI, SUSPEND; built ARM, not Thumb-2) and busybox, unpacked the same way.
 ROOT32=$OUT/rootfs-armhf
 kver32=""
-if [ "${XSR_GUEST32:-0}" = 1 ] && [ ! -f "$ROOT32/.done" ]; then
-	MIRROR=$(debian_mirror) || die "no Debian mirror in the machine's apt configuration"
-	info "mmdebstrap --variant=extract (trixie armhf: linux-image-armmp-lpae, busybox-static)"
-	rm -rf "$ROOT32"
-	mmdebstrap --quiet --variant=extract --architectures=armhf \
-		--include=linux-image-armmp-lpae,busybox-static \
-		trixie "$ROOT32" "deb $MIRROR trixie main" >"$OUT/mmdebstrap-armhf.log" 2>&1 ||
-		{ tail -n 30 "$OUT/mmdebstrap-armhf.log" >&2; die "mmdebstrap of trixie armhf failed (log: $OUT/mmdebstrap-armhf.log)"; }
-	touch "$ROOT32/.done"
-fi
 if [ "${XSR_GUEST32:-0}" = 1 ]; then
+	unpack_trixie armhf "$ROOT32" linux-image-armmp-lpae,busybox-static "$OUT/mmdebstrap-armhf.log"
 	kver32=$(find "$ROOT32/boot" -name 'vmlinuz-*-armmp-lpae' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
 	[ -n "$kver32" ] || die "no armmp-lpae kernel in the trixie armhf packages"
 	grep -qx 'CONFIG_XEN=y' "$ROOT32/boot/config-$kver32" || die "the armhf kernel $kver32 lacks CONFIG_XEN"
 	info "32-bit domU kernel $kver32 (zImage)"
 fi
 
+# extract mode makes no merged-usr links: modules are under usr/lib
 kver=$(find "$ROOT/usr/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)
 [ -n "$kver" ] || die "no kernel modules found in the trixie linux-image package"
 moddir=$ROOT/usr/lib/modules/$kver
@@ -97,52 +93,47 @@ mkdir -p "$GUESTS"
 mkdir -p "$OUT/xen-include"
 ln -sfn "$BUILD/xen/xen/include/public" "$OUT/xen-include/xen"
 domu_stamp=$(content_hash "$kver" "$TOP/ci/domu" "$TOP/ci/dom0.sh")
-if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
-	step "guests: Linux domU initramfs"
-	d=$GUESTS/linux-initrd
+# domu_initrd DIR ROOTFS: a Linux domU's initramfs tree in DIR: ROOTFS's
+# busybox with its applets, ci/domu/init, an empty module list.
+domu_initrd() {
+	local d=$1 bb=$2/usr/bin/busybox a
 	rm -rf "$d"
-	mkdir -p "$d"/{bin,sbin,proc,sys,dev,tmp}
-	bb=$ROOT/usr/bin/busybox
-	[ -f "$bb" ] || bb=$ROOT/bin/busybox
+	mkdir -p "$d"/{bin,sbin,proc,sys,dev,tmp,etc}
+	[ -f "$bb" ] || bb=$2/bin/busybox
 	cp "$bb" "$d/bin/busybox"
 	for a in sh mount echo cat grep sed cut seq sleep poweroff sync uname awk date \
 		insmod dd md5sum head ip ping; do
 		ln -sf busybox "$d/bin/$a"
 	done
 	ln -sf ../bin/busybox "$d/sbin/poweroff"
-	# PV disk and network frontends, loaded by ci/domu/init with pv=1.
-	mkdir -p "$d/etc"
 	: >"$d/etc/xsr-modules"
+	install -m 0755 "$TOP/ci/domu/init" "$d/init"
+}
+# pack_initrd DIR OUT: DIR as a gzipped cpio archive OUT.
+pack_initrd() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -9 -n) >"$2"
+}
+if [ "$(cat "$GUESTS/linux-initrd.stamp" 2>/dev/null)" != "$domu_stamp" ]; then
+	step "guests: Linux domU initramfs"
+	d=$GUESTS/linux-initrd
+	domu_initrd "$d" "$ROOT"
+	# PV disk and network frontends, loaded by ci/domu/init with pv=1.
 	for m in xen-blkfront xen-netfront; do
 		add_module "$m" "$d" /etc/xsr-modules
 	done
-	install -m 0755 "$TOP/ci/domu/init" "$d/init"
 	# The time agent (ci/domu/xsr-domtime.c), static: the domU has busybox only.
 	"${CROSS_COMPILE}gcc" -O2 -static -Wall -Wextra -Werror -I "$OUT/xen-include" \
 		-o "$d/bin/xsr-domtime" "$TOP/ci/domu/xsr-domtime.c" ||
 		die "building ci/domu/xsr-domtime.c failed"
-	(cd "$d" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -9 -n) \
-		>"$GUESTS/linux-initrd.cpio.gz"
+	pack_initrd "$d" "$GUESTS/linux-initrd.cpio.gz"
 	echo "$domu_stamp" >"$GUESTS/linux-initrd.stamp"
 	info "Linux domU initramfs $(du -h "$GUESTS/linux-initrd.cpio.gz" | cut -f1)"
 fi
 
 if [ -n "$kver32" ] && [ "$(cat "$GUESTS/linux32-initrd.stamp" 2>/dev/null)" != "$domu_stamp $kver32" ]; then
 	step "guests: 32-bit Linux domU initramfs (armhf busybox)"
-	d=$GUESTS/linux32-initrd
-	rm -rf "$d"
-	mkdir -p "$d"/{bin,sbin,proc,sys,dev,tmp,etc}
-	bb=$ROOT32/usr/bin/busybox
-	[ -f "$bb" ] || bb=$ROOT32/bin/busybox
-	cp "$bb" "$d/bin/busybox"
-	for a in sh mount echo cat grep sed cut seq sleep poweroff sync uname awk date head; do
-		ln -sf busybox "$d/bin/$a"
-	done
-	ln -sf ../bin/busybox "$d/sbin/poweroff"
-	: >"$d/etc/xsr-modules"
-	install -m 0755 "$TOP/ci/domu/init" "$d/init"
-	(cd "$d" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -9 -n) \
-		>"$GUESTS/linux32-initrd.cpio.gz"
+	domu_initrd "$GUESTS/linux32-initrd" "$ROOT32"
+	pack_initrd "$GUESTS/linux32-initrd" "$GUESTS/linux32-initrd.cpio.gz"
 	cp "$ROOT32/boot/vmlinuz-$kver32" "$GUESTS/zImage-armhf"
 	echo "$domu_stamp $kver32" >"$GUESTS/linux32-initrd.stamp"
 	info "32-bit Linux domU initramfs $(du -h "$GUESTS/linux32-initrd.cpio.gz" | cut -f1), zImage $(du -h "$GUESTS/zImage-armhf" | cut -f1)"
