@@ -33,7 +33,9 @@ GUEST_SCENARIOS ?= guest-suspend-baremetal guest-wake guest-suspend-linux
 # also under the test firmware, FW_SCENARIOS).
 ONCE_SCENARIOS ?= boot guest-watchdog guest-reset-broken host-refusal guest-fuzz
 TESTGUEST := rust/testguest
+TESTGUEST32 := rust/testguest32
 TESTGUEST_TARGET := $(BUILD)/testguest/target
+RUST_TARGET32 := armv7a-none-eabi
 FIRMWARE := rust/firmware
 FIRMWARE_TARGET := $(BUILD)/firmware/target
 # The real host suspend, under the project's EL3 test firmware.
@@ -46,7 +48,7 @@ FW_SCENARIOS ?= host-suspend-firmware host-suspend-nogic host-freeze host-wake-g
 # busy domU's own sampling loop stalls over 2 s without any suspend.)
 DEBUG_SCENARIOS ?= guest-suspend-baremetal gic-selftest host-dry-run
 # The production hypervisor (no test aids, `make xen-prod`): what a user runs.
-PROD_SCENARIOS ?= $(GUEST_SCENARIOS)
+PROD_SCENARIOS ?= $(GUEST_SCENARIOS) guest-suspend-aarch32
 
 .PHONY: all demo test bench setup xen-src xen xen-debug xen-prod xen-plain dom0 firmware e2e fmt-check clippy host-test negative \
 	header header-check lib-check fetch-check patch-check shell-check patch-tree patches clean distclean
@@ -116,6 +118,8 @@ host-test:
 	@cargo test --quiet -p xsr-arch 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
 	@printf '\n==> cargo test: the test guest'"'"'s parsers (host)\n'
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
+	@printf '\n==> cargo test: the AArch32 test guest'"'"'s plan and entry-state check (host)\n'
+	@cd $(TESTGUEST32) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
 	@printf '\n==> cargo test: the test firmware'"'"'s PSCI and suspend logic (host)\n'
 	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo test --quiet 2>&1 | tail -n 5; test $${PIPESTATUS[0]} -eq 0
 	@printf '\n==> cargo test: the library (host, no Xen tree)\n'
@@ -142,6 +146,9 @@ clippy: xen
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --all-targets -- -D warnings
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --release \
 		--target $(RUST_TARGET) -- -D warnings
+	@cd $(TESTGUEST32) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --all-targets -- -D warnings
+	@cd $(TESTGUEST32) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --release \
+		--target $(RUST_TARGET32) -- -D warnings
 	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo clippy --quiet --all-targets -- -D warnings
 	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo clippy --quiet --release \
 		--target $(RUST_TARGET) -- -D warnings

@@ -84,7 +84,8 @@ add_module() {
 	echo "$base" >>"$dir$list"
 }
 
-# xl from the patched tree, the test guest image, the Linux domU initramfs.
+# xl from the patched tree, the test guest images (arm64 and arm32), the
+# Linux domU initramfs.
 bash "$TOP/ci/toolstack.sh"
 bash "$TOP/ci/testguest.sh" >/dev/null
 GUESTS=$BUILD/guests
@@ -140,7 +141,7 @@ if [ -n "$kver32" ] && [ "$(cat "$GUESTS/linux32-initrd.stamp" 2>/dev/null)" != 
 fi
 
 stamp=$(content_hash "$kver" "$kver32" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$TOP/ci/bench" "$BUILD/xl/xl" "$BUILD/xl/xenstored" \
-	"$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$OUT/extra")
+	"$BUILD/testguest/testguest.img" "$BUILD/testguest/testguest32.img" "$GUESTS/linux-initrd.cpio.gz" "$OUT/extra")
 if [ -f "$OUT/initrd.cpio.gz" ] && [ "$(cat "$OUT/initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
 	info "initramfs up to date"
 	exit 0
@@ -236,7 +237,7 @@ cp "$TOP"/ci/dom0/guests/*.cfg "$R/etc/xsr/guests/"
 # The partial device tree of the domU that gets the PL031 RTC.
 dtc -q -I dts -O dtb -o "$R/etc/xsr/guests/pl031-passthrough.dtb" "$TOP/ci/domu/pl031-passthrough.dts" ||
 	die "dtc could not compile ci/domu/pl031-passthrough.dts"
-cp "$BUILD/testguest/testguest.img" "$GUESTS/linux-initrd.cpio.gz" "$R/etc/xsr/guests/"
+cp "$BUILD/testguest/testguest.img" "$BUILD/testguest/testguest32.img" "$GUESTS/linux-initrd.cpio.gz" "$R/etc/xsr/guests/"
 if [ -n "$kver32" ]; then
 	cp "$GUESTS/zImage-armhf" "$GUESTS/linux32-initrd.cpio.gz" "$R/etc/xsr/guests/"
 fi

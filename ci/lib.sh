@@ -53,7 +53,9 @@ debian_mirror() {
 QEMU=${QEMU:-qemu-system-aarch64}
 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 RUST_TARGET=aarch64-unknown-none-softfloat
-export QEMU CROSS_COMPILE RUST_TARGET
+# The AArch32 test guest's target (rust/testguest32).
+RUST_TARGET32=armv7a-none-eabi
+export QEMU CROSS_COMPILE RUST_TARGET RUST_TARGET32
 
 # A short hash of the given files and of every file under the given folders
 # (missing ones are skipped): a stamp that changes when any input changes.

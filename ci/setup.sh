@@ -6,7 +6,8 @@
 #     bindgen), Xen's build needs, and qemu-system-arm from bookworm-backports
 #     (bookworm's own 7.2 is too old);
 #   - apt source bookworm-backports, derived from this machine's mirror;
-#   - rustup: the aarch64-unknown-none-softfloat target, rustfmt and clippy.
+#   - rustup: the aarch64-unknown-none-softfloat and armv7a-none-eabi (the
+#     AArch32 test guest) targets, rustfmt and clippy.
 #
 # Debian trixie (Xen's source, the arm64 dom0 packages) is reached through a
 # private apt configuration under build/ (see ci/fetch-xen.sh), so the
@@ -21,7 +22,7 @@ missing=()
 if [ -r /etc/os-release ]; then
 	. /etc/os-release
 	if [ "${ID:-}" != debian ] || [ "${VERSION_CODENAME:-}" != bookworm ]; then
-		missing+=("Debian 12 bookworm (this is ${PRETTY_NAME:-unknown}); on another system install by hand: gcc-aarch64-linux-gnu, device-tree-compiler, mmdebstrap, cpio, libclang-dev, qemu-system-arm >= 10, and rustup's $RUST_TARGET target")
+		missing+=("Debian 12 bookworm (this is ${PRETTY_NAME:-unknown}); on another system install by hand: gcc-aarch64-linux-gnu, device-tree-compiler, mmdebstrap, cpio, libclang-dev, qemu-system-arm >= 10, and rustup's $RUST_TARGET and $RUST_TARGET32 targets")
 	fi
 else
 	missing+=("/etc/os-release (cannot tell which system this is)")
@@ -77,9 +78,11 @@ if [ $qemu_ok = 0 ]; then
 fi
 "$QEMU" --version | head -n 1 | sed 's/^/    /'
 
-step "setup: rustup target $RUST_TARGET, rustfmt, clippy"
+step "setup: rustup targets $RUST_TARGET and $RUST_TARGET32, rustfmt, clippy"
 installed=$(rustup target list --installed)
-grep -qx "$RUST_TARGET" <<<"$installed" || rustup target add "$RUST_TARGET"
+for t in "$RUST_TARGET" "$RUST_TARGET32"; do
+	grep -qx "$t" <<<"$installed" || rustup target add "$t"
+done
 for c in rustfmt clippy; do
 	grep -q "^$c" <<<"$(rustup component list --installed)" || rustup component add "$c"
 done
