@@ -147,8 +147,8 @@ global_asm!(
     "    bx      r5",
     ".arm",
     "",
-    // Both entries: record r0-r4 and MPIDR.Aff0 in the entry record (MMU
-    // off: straight to memory), then SVC mode with everything masked, our
+    // Both entries: record r0-r4, MPIDR.Aff0, TTBR0 and TTBCR in the entry
+    // record (MMU off: straight to memory), then SVC mode with everything masked, our
     // vectors, vCPU0's stack, the MMU; the record's lines are invalidated
     // (a copy cached before the suspend would shadow what was just
     // written) and Rust takes over.
@@ -164,6 +164,10 @@ global_asm!(
     "    str     r3, [r5, #12]",
     "    str     r4, [r5, #16]",
     "    str     r6, [r5, #20]",
+    "    mrc     p15, 0, r6, c2, c0, 0      @ TTBR0",
+    "    str     r6, [r5, #24]",
+    "    mrc     p15, 0, r6, c2, c0, 2      @ TTBCR",
+    "    str     r6, [r5, #28]",
     "    dsb",
     "    cpsid   aif, #0x13",
     "    bl      tg32_vectors_on",
@@ -196,9 +200,9 @@ global_asm!(
     "",
     // tg32_dirty_call(fid, entry, context_id, &Dirty) -> r0: makes a PSCI
     // call from the dirty state Dirty describes: SCTLR with `sctlr_set`
-    // set and `sctlr_clear` cleared, CPSR.M = `mode` with A, I and F
-    // clear, through HVC (`smc` = 0) or SMC. If the call returns, SCTLR
-    // and CPSR are restored and its result returned. Modes other than FIQ
+    // set and `sctlr_clear` cleared, TTBCR = `ttbcr`, CPSR.M = `mode` with
+    // A, I and F clear, through HVC (`smc` = 0) or SMC. If the call
+    // returns, SCTLR, TTBCR and CPSR are restored and its result returned. Modes other than FIQ
     // only: r4-r11 are not banked in them.
     ".balign 4",
     ".global tg32_dirty_call",
@@ -208,6 +212,10 @@ global_asm!(
     "    ldr     r5, [r3, #4]",
     "    ldr     r6, [r3, #8]",
     "    ldr     r7, [r3, #12]",
+    "    ldr     r12, [r3, #16]",
+    "    mrc     p15, 0, r11, c2, c0, 2",
+    "    mcr     p15, 0, r12, c2, c0, 2",
+    "    isb",
     "    mrc     p15, 0, r8, c1, c0, 0",
     "    orr     r9, r8, r4",
     "    bic     r9, r9, r5",
@@ -224,6 +232,7 @@ global_asm!(
     "2:  msr     cpsr_cx, r10",
     "    isb",
     "    mcr     p15, 0, r8, c1, c0, 0",
+    "    mcr     p15, 0, r11, c2, c0, 2",
     "    isb",
     "    pop     {{r4-r11, pc}}",
     "",
@@ -374,6 +383,7 @@ struct Dirty {
     sctlr_clear: u32,
     mode: u32,
     smc: u32,
+    ttbcr: u32,
 }
 
 extern "C" {
@@ -486,6 +496,8 @@ fn read_record() -> Record {
         sctlr: w(3),
         tag: w(4),
         vcpu: w(5),
+        ttbr0: w(6),
+        ttbcr: w(7),
     }
 }
 
@@ -648,10 +660,11 @@ fn next_cycle(k: u32) -> ! {
     poison_record();
     let entry = p.entry.argument(code_addr(p.entry));
     say!(
-        "cycle {k}: suspending entry={} {entry:#x} conduit={} mode={:#x} context={:#010x}",
+        "cycle {k}: suspending entry={} {entry:#x} conduit={} mode={:#x} ttbcr={:#x} context={:#010x}",
         p.entry.name(),
         p.conduit.name(),
         p.mode,
+        p.ttbcr,
         p.context_id
     );
     let dirty = Dirty {
@@ -659,6 +672,7 @@ fn next_cycle(k: u32) -> ! {
         sctlr_clear: p.sctlr_clear,
         mode: p.mode,
         smc: u32::from(p.conduit == Conduit::Smc),
+        ttbcr: p.ttbcr,
     };
     // SAFETY: tg32_dirty_call makes the PSCI call from the described state
     // and, if the call returns, restores SCTLR and CPSR before returning
@@ -689,13 +703,15 @@ extern "C" fn tg32_resumed() -> ! {
         fail(format_args!("cycle {k} check memory: word {i} changed"));
     }
     say!(
-        "cycle {k} resumed ok entry={} conduit={} r0={:#010x} pc={:#010x} cpsr={:#010x} sctlr={:#010x}",
+        "cycle {k} resumed ok entry={} conduit={} r0={:#010x} pc={:#010x} cpsr={:#010x} sctlr={:#010x} ttbr0={:#x} ttbcr={:#x}",
         p.entry.name(),
         p.conduit.name(),
         rec.r0,
         rec.pc,
         rec.cpsr,
-        rec.sctlr
+        rec.sctlr,
+        rec.ttbr0,
+        rec.ttbcr
     );
     next_cycle(k + 1)
 }

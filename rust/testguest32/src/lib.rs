@@ -26,6 +26,9 @@ pub const SCTLR_CP15BEN: u32 = 1 << 5;
 /// SCTLR.I: instruction cache.
 pub const SCTLR_I: u32 = 1 << 12;
 
+/// TTBCR.PD1: no translation table walks through TTBR1.
+pub const TTBCR_PD1: u32 = 1 << 5;
+
 /// CPSR.M for Supervisor mode.
 pub const MODE_SVC: u32 = 0x13;
 /// CPSR.M for System mode.
@@ -126,6 +129,10 @@ pub struct Plan {
     pub sctlr_set: u32,
     /// SCTLR bits cleared for the call.
     pub sctlr_clear: u32,
+    /// TTBCR for the call (never 0, its reset value): PD1 (no TTBR1
+    /// walks), with N = 1 (TTBR0 for the low 2 GB, all the guest maps) on
+    /// odd cycles.
+    pub ttbcr: u32,
     /// The context id, which must come back in r0.
     pub context_id: u32,
 }
@@ -144,10 +151,10 @@ pub const fn plan(k: u32) -> Plan {
         3 => MODE_UND,
         _ => MODE_IRQ,
     };
-    let (sctlr_set, sctlr_clear) = if k % 2 == 1 {
-        (SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_A, 0)
+    let (sctlr_set, sctlr_clear, ttbcr) = if k % 2 == 1 {
+        (SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_A, 0, TTBCR_PD1 | 1)
     } else {
-        (SCTLR_M | SCTLR_C | SCTLR_I, SCTLR_CP15BEN)
+        (SCTLR_M | SCTLR_C | SCTLR_I, SCTLR_CP15BEN, TTBCR_PD1)
     };
     Plan {
         entry,
@@ -155,6 +162,7 @@ pub const fn plan(k: u32) -> Plan {
         mode,
         sctlr_set,
         sctlr_clear,
+        ttbcr,
         // Odd and even bits, the top bit included, and a different value
         // every cycle.
         context_id: 0xa5c3_0000 ^ k.wrapping_mul(0x9e37_79b9),
@@ -176,6 +184,10 @@ pub struct Record {
     pub tag: u32,
     /// MPIDR.Aff0: the vCPU.
     pub vcpu: u32,
+    /// TTBR0 (its 32-bit form).
+    pub ttbr0: u32,
+    /// TTBCR.
+    pub ttbcr: u32,
 }
 
 /// The first check a resume entry state fails.
@@ -192,6 +204,11 @@ pub enum Mismatch {
     Cpsr { got: u32, want: u32 },
     /// SCTLR is not at its reset value.
     Sctlr { got: u32, want: u32 },
+    /// TTBR0 is not at its reset value, 0 (a table the guest set before
+    /// suspending survived).
+    Ttbr0 { got: u32, want: u32 },
+    /// TTBCR is not at its reset value, 0.
+    Ttbcr { got: u32, want: u32 },
     /// Another vCPU resumed.
     Vcpu { got: u32, want: u32 },
 }
@@ -205,6 +222,8 @@ impl Mismatch {
             Mismatch::ContextId { .. } => "r0",
             Mismatch::Cpsr { .. } => "cpsr",
             Mismatch::Sctlr { .. } => "sctlr",
+            Mismatch::Ttbr0 { .. } => "ttbr0",
+            Mismatch::Ttbcr { .. } => "ttbcr",
             Mismatch::Vcpu { .. } => "vcpu",
         }
     }
@@ -217,6 +236,8 @@ impl Mismatch {
             | Mismatch::ContextId { got, want }
             | Mismatch::Cpsr { got, want }
             | Mismatch::Sctlr { got, want }
+            | Mismatch::Ttbr0 { got, want }
+            | Mismatch::Ttbcr { got, want }
             | Mismatch::Vcpu { got, want } => (got, want),
         }
     }
@@ -230,7 +251,9 @@ pub const ENTRY_CPSR: u32 = MODE_SVC | CPSR_AIF;
 /// Checks the state recorded at a resume entry against what PSCI requires
 /// for `plan`: the planned entry ran from its first instruction
 /// (`entry_addr`: its address, bit 0 clear), on vCPU0, with r0 = the
-/// context id, CPSR as [`ENTRY_CPSR`] and SCTLR = [`SCTLR_RESET`]. The
+/// context id, CPSR as [`ENTRY_CPSR`], SCTLR = [`SCTLR_RESET`], TTBR0 and
+/// TTBCR 0 (Xen's vCPU reset, as at boot; the guest suspends with both
+/// set). The
 /// PC check is also the instruction-set check: a T32 entry run in ARM
 /// state reads 8 more (if its first instruction, decoded as ARM, ran at
 /// all), an A32 entry run in Thumb state 4 less.
@@ -267,6 +290,18 @@ pub fn check(plan: &Plan, entry_addr: u32, rec: &Record) -> Result<(), Mismatch>
             want: SCTLR_RESET,
         });
     }
+    if rec.ttbr0 != 0 {
+        return Err(Mismatch::Ttbr0 {
+            got: rec.ttbr0,
+            want: 0,
+        });
+    }
+    if rec.ttbcr != 0 {
+        return Err(Mismatch::Ttbcr {
+            got: rec.ttbcr,
+            want: 0,
+        });
+    }
     if rec.vcpu != 0 {
         return Err(Mismatch::Vcpu {
             got: rec.vcpu,
@@ -290,6 +325,8 @@ mod tests {
             sctlr: SCTLR_RESET,
             tag: plan.entry.tag(),
             vcpu: 0,
+            ttbr0: 0,
+            ttbcr: 0,
         }
     }
 
@@ -314,6 +351,8 @@ mod tests {
             assert_ne!(p.mode, q.mode);
             assert_ne!(p.context_id, q.context_id);
             assert_ne!((p.sctlr_set, p.sctlr_clear), (q.sctlr_set, q.sctlr_clear));
+            assert_ne!(p.ttbcr, q.ttbcr);
+            assert_ne!(p.ttbcr, 0);
             let sctlr = (SCTLR_RESET | p.sctlr_set) & !p.sctlr_clear;
             assert_ne!(sctlr, SCTLR_RESET);
             assert_eq!(
@@ -345,7 +384,7 @@ mod tests {
         let a = plan(1);
         let t = plan(2);
         type Case<'a> = (&'a Plan, fn(&mut Record), &'a str);
-        let cases: [Case; 11] = [
+        let cases: [Case; 13] = [
             (&a, |r| r.tag = u32::from(b'T'), "entry"),
             (&a, |r| r.pc += 4, "pc"),
             (&a, |r| r.pc -= 4, "pc"),
@@ -356,6 +395,8 @@ mod tests {
             (&t, |r| r.cpsr &= !(1 << 6), "cpsr"),
             (&a, |r| r.cpsr |= 1 << 9, "cpsr"),
             (&a, |r| r.sctlr |= SCTLR_M, "sctlr"),
+            (&a, |r| r.ttbr0 = 0x4001_c000, "ttbr0"),
+            (&t, |r| r.ttbcr = 1, "ttbcr"),
             (&a, |r| r.vcpu = 1, "vcpu"),
         ];
         for (p, spoil, name) in cases {

@@ -19,8 +19,8 @@
 //!   and HVC or SMC in any 4 cycles, each made from a dirty state (System,
 //!   Abort, Undefined or IRQ mode with A, I, F unmasked; MMU and caches on,
 //!   alignment checks on or CP15BEN off; a new context id). The entry
-//!   records r0, the PC as its first instruction reads it, CPSR, SCTLR and
-//!   MPIDR before anything else, and the guest checks them
+//!   records r0, the PC as its first instruction reads it, CPSR, SCTLR,
+//!   MPIDR, TTBR0 and TTBCR before anything else, and the guest checks them
 //!   (testguest32::check) and a 64 KB memory pattern.
 //!
 //! Driven by `xl create` with (ci/dom0/guests/testguest32.cfg):
