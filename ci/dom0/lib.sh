@@ -113,6 +113,19 @@ pages_back() {
 	return 1
 }
 
+# leak_report BEFORE WHAT: Xen's free pages once settled, said against
+# BEFORE in pages_back's words, and left in $free_now. Unlike pages_back it
+# does not wait for BEFORE to come back: where a few pages of allocator pool
+# growth are expected, that wait would only cost 10 s; the caller decides.
+leak_report() {
+	free_now=$(settled_free_pages)
+	if [ "$free_now" = "$1" ]; then
+		say "$2: free pages $1 before, $free_now after: none lost"
+	else
+		say "$2: free pages $1 before, $free_now after: $(($1 - free_now)) pages lost"
+	fi
+}
+
 # follow DOM SUFFIX: copy DOM's console log (xenconsoled --log=guest) to
 # dom0's console as it grows, every half second. SUFFIX is -vuart0 for the
 # SBSA vUART. stop_following waits until the logs stop growing
