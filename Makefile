@@ -39,8 +39,11 @@ RUST_TARGET32 := armv7a-none-eabi
 FIRMWARE := rust/firmware
 FIRMWARE_TARGET := $(BUILD)/firmware/target
 # The real host suspend, under the project's EL3 test firmware.
-FW_MACHINES ?= virt-gicv3-fw virt-gicv2-fw
 FW_SCENARIOS ?= host-suspend-firmware host-suspend-nogic host-freeze host-wake-guest host-wake-window host-refusal
+# `make test` runs all of them on virt-gicv3-fw, and on virt-gicv2-fw what
+# the GIC decides (its save and restore, a guest's interrupt waking the
+# host): freezing domains and the refusal policy are the same code there.
+FW_GIC_SCENARIOS ?= host-suspend-firmware host-suspend-nogic host-wake-guest host-wake-window
 # The debug hypervisor (CONFIG_DEBUG=y): these on GICv2; on GICv3 with 1 and
 # with 4 CPUs the guest suspend (Xen's free pages counted over 6 domains)
 # and 10 real host cycles, with 4 CPUs the dry run too. (host-freeze's
@@ -188,8 +191,10 @@ test: setup fmt-check shell-check host-test header-check fetch-check patch-check
 	@printf '\n==> end-to-end: a real device wakes a Linux domU (PL031 passed through)\n'
 	@bash ci/e2e.sh -m virt-gicv3 -s guest-wake-linux
 	@printf '\n==> end-to-end, real host suspend under the test firmware: %s on %s\n' \
-		"$(FW_SCENARIOS)" "$(FW_MACHINES)"
-	@bash ci/e2e.sh $(foreach m,$(FW_MACHINES),-m $(m)) $(foreach s,$(FW_SCENARIOS),-s $(s))
+		"$(FW_SCENARIOS)" virt-gicv3-fw
+	@bash ci/e2e.sh -m virt-gicv3-fw $(foreach s,$(FW_SCENARIOS),-s $(s))
+	@printf '\n==> end-to-end, real host suspend under the test firmware: %s on virt-gicv2-fw\n' "$(FW_GIC_SCENARIOS)"
+	@bash ci/e2e.sh -m virt-gicv2-fw $(foreach s,$(FW_GIC_SCENARIOS),-s $(s))
 	@bash ci/e2e.sh -m virt-gicv3-fw -s host-suspend-scrambled -s host-pv-devices
 	@bash ci/check-runner.sh
 	@printf '\n==> end-to-end, debug hypervisor (CONFIG_DEBUG=y): GICv2, GICv3 with 1 and 4 CPUs\n'

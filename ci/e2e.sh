@@ -227,6 +227,22 @@ type_on_markers() {
 	done
 }
 
+# hang_after LOG QPID SECONDS REGEX OUT: for a scenario that expects the
+# machine to hang (SCN_HANG=1, SCN_HANG_AFTER="SECONDS=REGEX"): once LOG
+# shows REGEX, give the machine SECONDS more, then stop QEMU and say why in
+# OUT; the hang is declared there rather than at the scenario's timeout.
+hang_after() {
+	local log=$1 qpid=$2 secs=$3 re=$4 out=$5
+	until grep -qaE -- "$re" < <(tr -d '\r' <"$log"); do
+		kill -0 "$qpid" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	sleep "$secs"
+	kill -0 "$qpid" 2>/dev/null || return 0
+	echo "no end ${secs}s after '$re'" >"$out"
+	kill "$qpid" 2>/dev/null
+}
+
 # markers_in_order LOG PATTERN...: prints why not, if the patterns do not
 # all appear in LOG in this order.
 markers_in_order() {
@@ -283,7 +299,7 @@ run_one() {
 	local m=$1 scn=$2
 	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
 	local SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=() SCN_COUNT=()
-	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_HANG=0 SCN_FW_WIPE="" SCN_PASSTHROUGH=()
+	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_HANG=0 SCN_HANG_AFTER="" SCN_FW_WIPE="" SCN_PASSTHROUGH=()
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
 	# shellcheck source=/dev/null # a scenario fragment, ci/scenarios/NAME.sh
@@ -342,6 +358,12 @@ run_one() {
 	rm -f "$fatal"
 	watch_fatal "$log" "$qpid" "$fatal" &
 	local watcher=$!
+	local hung=$log.hung hanger=""
+	rm -f "$hung"
+	if [ -n "$SCN_HANG_AFTER" ]; then
+		hang_after "$log" "$qpid" "${SCN_HANG_AFTER%%=*}" "${SCN_HANG_AFTER#*=}" "$hung" &
+		hanger=$!
+	fi
 	if [ "$SHOW" = 1 ]; then
 		# tail exits once QEMU has, after printing everything.
 		tail -n +1 -F --pid=$qpid "$log" 2>/dev/null | tr -d '\r' |
@@ -351,6 +373,7 @@ run_one() {
 	kill "$watcher" 2>/dev/null || true
 	wait "$watcher" 2>/dev/null || true
 	[ -z "$typer" ] || kill "$typer" 2>/dev/null || true
+	[ -z "$hanger" ] || kill "$hanger" 2>/dev/null || true
 	exec {infd}>&-
 	rm -f "$fifo"
 	end=$(date +%s)
@@ -381,8 +404,9 @@ run_one() {
 	# timeout is its normal end, and its markers say how far it got.
 	if [ -n "$reason" ]; then
 		:
-	elif [ $rc = 124 ] || [ $rc = 137 ]; then
+	elif [ $rc = 124 ] || [ $rc = 137 ] || [ -s "$hung" ]; then
 		[ "$SCN_HANG" = 1 ] || reason="timeout after ${SCN_TIMEOUT}s"
+		[ "$SCN_HANG" = 1 ] || [ ! -s "$hung" ] || reason="stopped: $(cat "$hung")"
 	elif [ $rc != 0 ]; then
 		reason="qemu exit status $rc: $(head -c 200 "$log.qemu" | tr '\n' ' ')"
 	elif [ "$SCN_HANG" = 1 ]; then
