@@ -4,49 +4,29 @@
 //! Needs the MMU on (the UART page is mapped Device-nGnRnE by the boot page
 //! table); all accesses are aligned, volatile and 32-bit.
 
-use core::fmt::{self, Write};
-use core::ptr;
+use core::fmt;
 use core::sync::atomic::{AtomicBool, Ordering};
+
+use xsr_arch::mmio::Mmio;
+use xsr_arch::primecell::{Pl011, Pl011Writer};
 
 include!(concat!(env!("OUT_DIR"), "/config.rs"));
 
-/// Data register.
-const UARTDR: usize = 0x00;
-/// Flag register.
-const UARTFR: usize = 0x18;
-/// UARTFR: transmit FIFO full.
-const FR_TXFF: u32 = 1 << 5;
 /// How many times to poll UARTFR before writing anyway (dropping the byte
 /// if the FIFO is really still full) rather than hanging the test.
 const TXFF_POLLS: u32 = 10_000_000;
 
-/// The UART, as a [`fmt::Write`] sink.
-pub struct Uart;
-
-impl Uart {
-    fn put(byte: u8) {
-        let fr = (UART_BASE + UARTFR) as *const u32;
-        let dr = (UART_BASE + UARTDR) as *mut u32;
-        for _ in 0..TXFF_POLLS {
-            // SAFETY: UARTFR is a 4-byte aligned register of the UART's MMIO
-            // page, mapped Device-nGnRnE by the boot page table; reading it
-            // has no side effect.
-            if unsafe { ptr::read_volatile(fr) } & FR_TXFF == 0 {
-                break;
-            }
-            core::hint::spin_loop();
-        }
-        // SAFETY: UARTDR is a 4-byte aligned register of the same page;
-        // writing it transmits the byte and touches no memory.
-        unsafe { ptr::write_volatile(dr, u32::from(byte)) };
-    }
-}
-
-impl Write for Uart {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        s.bytes().for_each(Uart::put);
-        Ok(())
-    }
+/// The UART.
+fn uart() -> Option<Pl011Writer> {
+    // SAFETY: the UART's 4 KB MMIO page at UART_BASE, mapped
+    // Device-nGnRnE by the boot page table, holds device registers only,
+    // which only this module accesses; two vCPUs at once (the exception
+    // report may bypass LINE_LOCK) only interleave bytes.
+    let uart = unsafe { Mmio::<Pl011>::at(UART_BASE) }?;
+    Some(Pl011Writer {
+        uart,
+        polls: TXFF_POLLS,
+    })
 }
 
 /// Held while a line is printed, so that two vCPUs never interleave their
@@ -69,11 +49,9 @@ pub fn line(args: fmt::Arguments) {
         }
         core::hint::spin_loop();
     }
-    let mut uart = Uart;
-    // Uart::write_str never fails.
-    let _ = uart.write_str("TG: ");
-    let _ = uart.write_fmt(args);
-    let _ = uart.write_str("\r\n");
+    if let Some(mut uart) = uart() {
+        uart.line("TG: ", args);
+    }
     if locked {
         LINE_LOCK.store(false, Ordering::Release);
     }

@@ -7,11 +7,13 @@
 //! `tg32_mmu_on`; the page table is built once, at boot, with it off.
 
 use core::arch::{asm, global_asm};
-use core::fmt::{self, Write};
+use core::fmt;
 use core::ptr;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use testguest32::{check, plan, Conduit, Entry, Plan, Record, SCTLR_RESET};
+use xsr_arch::mmio::Mmio;
+use xsr_arch::primecell::{Pl011, Pl011Writer};
 use xsr_arch::psci::{fid, ret};
 
 global_asm!(
@@ -285,59 +287,44 @@ global_asm!(
 
 /// The SBSA vUART of `vuart = "sbsa_uart"` (GUEST_PL011_BASE).
 const UART_BASE: usize = 0x2200_0000;
-/// Data register.
-const UARTDR: usize = 0x00;
-/// Flag register.
-const UARTFR: usize = 0x18;
-/// UARTFR: transmit FIFO full.
-const FR_TXFF: u32 = 1 << 5;
 /// How many times to poll UARTFR before writing anyway.
 const TXFF_POLLS: u32 = 1_000_000;
 
 /// Guest RAM as the page table maps it.
 const RAM: core::ops::Range<usize> = 0x4000_0000..0x8000_0000;
 
-/// The UART, as a [`fmt::Write`] sink. Only vCPU0 prints.
-struct Uart;
-
-impl Uart {
-    fn put(byte: u8) {
-        let fr = (UART_BASE + UARTFR) as *const u32;
-        let dr = (UART_BASE + UARTDR) as *mut u32;
-        for _ in 0..TXFF_POLLS {
-            // SAFETY: UARTFR is a 4-byte aligned register of the UART's
-            // MMIO page, mapped Device by the page table (or Strongly-
-            // ordered with the MMU off); reading it has no side effect.
-            if unsafe { ptr::read_volatile(fr) } & FR_TXFF == 0 {
-                break;
-            }
-            core::hint::spin_loop();
-        }
-        // SAFETY: UARTDR is a 4-byte aligned register of the same page;
-        // writing it transmits the byte and touches no memory.
-        unsafe { ptr::write_volatile(dr, u32::from(byte)) };
-    }
-}
-
-impl Write for Uart {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        s.bytes().for_each(Uart::put);
-        Ok(())
-    }
-}
-
-/// Prints `TG: <args>\r\n`.
+/// Prints `TG: <args>\r\n`. Only vCPU0 prints (vCPU1 only to report a
+/// failure).
 fn line(args: fmt::Arguments) {
-    let mut uart = Uart;
-    // Uart::write_str never fails.
-    let _ = uart.write_str("TG: ");
-    let _ = uart.write_fmt(args);
-    let _ = uart.write_str("\r\n");
+    // SAFETY: the UART's 4 KB MMIO page at UART_BASE, mapped Device by the
+    // page table (Strongly-ordered with the MMU off), holds device
+    // registers only, which only this function accesses; two vCPUs at once
+    // only interleave bytes.
+    if let Some(uart) = unsafe { Mmio::<Pl011>::at(UART_BASE) } {
+        let polls = TXFF_POLLS;
+        Pl011Writer { uart, polls }.line("TG: ", args);
+    }
 }
 
 macro_rules! say {
     ($($arg:tt)*) => {
         line(format_args!($($arg)*))
+    };
+}
+
+/// One SMCCC call with `$insn` (after `$ext`, the extension that has it):
+/// r0 = function id in and result out, r1-r3 arguments, clobbered.
+macro_rules! smccc {
+    ($ext:literal, $insn:literal, $r0:ident, $a1:ident, $a2:ident, $a3:ident) => {
+        asm!(
+            $ext,
+            $insn,
+            inout("r0") $r0,
+            inout("r1") $a1 => _,
+            inout("r2") $a2 => _,
+            inout("r3") $a3 => _,
+            options(nostack),
+        )
     };
 }
 
@@ -348,30 +335,10 @@ fn psci(conduit: Conduit, id: u32, a1: u32, a2: u32, a3: u32) -> i32 {
         // SAFETY: a PSCI call through HVC #0 to Xen, which changes no
         // memory of ours and may clobber r0-r3 (declared); a successful
         // CPU_OFF, SYSTEM_OFF or SYSTEM_SUSPEND does not return here.
-        Conduit::Hvc => unsafe {
-            asm!(
-                ".arch_extension virt",
-                "hvc #0",
-                inout("r0") r0,
-                inout("r1") a1 => _,
-                inout("r2") a2 => _,
-                inout("r3") a3 => _,
-                options(nostack),
-            )
-        },
+        Conduit::Hvc => unsafe { smccc!(".arch_extension virt", "hvc #0", r0, a1, a2, a3) },
         // SAFETY: the same through SMC #0, which Xen traps and answers as
         // HVC #0.
-        Conduit::Smc => unsafe {
-            asm!(
-                ".arch_extension sec",
-                "smc #0",
-                inout("r0") r0,
-                inout("r1") a1 => _,
-                inout("r2") a2 => _,
-                inout("r3") a3 => _,
-                options(nostack),
-            )
-        },
+        Conduit::Smc => unsafe { smccc!(".arch_extension sec", "smc #0", r0, a1, a2, a3) },
     }
     r0 as i32
 }
