@@ -44,12 +44,13 @@ FW_SCENARIOS ?= host-suspend-firmware host-suspend-nogic host-freeze host-wake-g
 # the GIC decides (its save and restore, a guest's interrupt waking the
 # host): freezing domains and the refusal policy are the same code there.
 FW_GIC_SCENARIOS ?= host-suspend-firmware host-suspend-nogic host-wake-guest host-wake-window
-# The debug hypervisor (CONFIG_DEBUG=y): these on GICv2; on GICv3 with 1 and
+# The debug hypervisor (CONFIG_DEBUG=y): these on GICv2 (the AArch32 guest
+# with Xen's free pages counted over 8 32-bit domains); on GICv3 with 1 and
 # with 4 CPUs the guest suspend (Xen's free pages counted over 6 domains)
 # and 10 real host cycles, with 4 CPUs the dry run too. (host-freeze's
 # clock tolerance does not hold there: with 4 emulated CPUs on 2 cores the
 # busy domU's own sampling loop stalls over 2 s without any suspend.)
-DEBUG_SCENARIOS ?= guest-suspend-baremetal gic-selftest host-dry-run
+DEBUG_SCENARIOS ?= guest-suspend-baremetal guest-suspend-aarch32 gic-selftest host-dry-run
 # The production hypervisor (no test aids, `make xen-prod`): what a user runs.
 PROD_SCENARIOS ?= $(GUEST_SCENARIOS) guest-suspend-aarch32
 

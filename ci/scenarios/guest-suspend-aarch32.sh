@@ -7,7 +7,7 @@
 # resume` it checks that it started at the entry's first instruction, in
 # the entry's instruction set, in SVC mode with A, I, F masked, with r0 =
 # the context id, SCTLR at its reset value and its memory intact. Xen
-# logs each suspend and resume (count: one per cycle). Five more such
+# logs each suspend and resume (count: one per cycle). Seven more such
 # guests (1 cycle each): Xen's free pages, counted, show no leak.
 SCN_TIMEOUT=420
 SCN_EXPECT=(
@@ -20,8 +20,8 @@ SCN_EXPECT=(
 	'XSR: cycle 10: xl list shows tg32 ---ss-'
 	'd[0-9]+v0: resuming at 0x4000[0-9a-f]+, context 0x8be9c13a '
 	'XSR: leak check 1 \(32-bit guest, 10 suspend/resume cycles, power-off\): free pages [0-9]+ before, [0-9]+ after'
-	'XSR: leak check 6 \(32-bit guest, 1 cycle, power-off\): free pages [0-9]+ before, [0-9]+ after'
-	'XSR: leak checks: [0-4] page\(s\) fewer after 6 domains, none over the last two'
+	'XSR: leak check 8 \(32-bit guest, 1 cycle, power-off\): free pages [0-9]+ before, [0-9]+ after'
+	'XSR: leak checks: [0-6] page\(s\) fewer after 8 domains, none over the last two'
 	'XSR: scenario guest-suspend-aarch32 PASS'
 	'XSR: powering off'
 )
@@ -46,8 +46,8 @@ SCN_EXPECT_GUEST=(
 	'TG: RESULT PASS aarch32 cycles=10'
 )
 SCN_COUNT=(
-	'15=d[0-9]+v0: PSCI SYSTEM_SUSPEND: suspended, resumes at 0x40008[0-9a-f]{3} '
-	'15=d[0-9]+v0: resuming at 0x40008[0-9a-f]{3}, context 0x'
-	'15=TG: cycle [0-9]+ resumed ok'
+	'17=d[0-9]+v0: PSCI SYSTEM_SUSPEND: suspended, resumes at 0x40008[0-9a-f]{3} '
+	'17=d[0-9]+v0: resuming at 0x40008[0-9a-f]{3}, context 0x'
+	'17=TG: cycle [0-9]+ resumed ok'
 )
 SCN_FORBID=('^TG: .*FAIL' '^XSR: .*FAIL' 'XSR: dom0 psci: SYSTEM_SUSPEND')
