@@ -126,6 +126,24 @@ leak_report() {
 	fi
 }
 
+# leak_verdict BEFORE PLATEAU DOMAINS MAX: the verdict of a leak check over
+# DOMAINS domains run one after another from BEFORE free pages, the last
+# count in $free_now (leak_report). Xen's allocator pools may grow, once; a
+# leak repeats: the last two domains must lose nothing beyond PLATEAU (the
+# pages lost before them), all of them at most MAX. A page freed late (RCU)
+# gets pages_back's 10 s before a difference is called a leak.
+leak_verdict() {
+	local before=$1 plateau=$2 n=$3 max=$4 lost
+	lost=$((before - free_now))
+	if [ "$lost" -ne "$plateau" ] && pages_back "$((before - plateau))" "leak check: late frees"; then
+		lost=$plateau
+	fi
+	[ "$lost" -ge 0 ] || fail "Xen has $((-lost)) more free pages after $n domains than before them: the baseline was not settled"
+	[ "$lost" -eq "$plateau" ] || fail "leak: Xen's free pages went from $plateau to $lost fewer over the last two domains"
+	[ "$lost" -le "$max" ] || fail "leak: Xen's free pages are $lost fewer after $n domains"
+	say "leak checks: $lost page(s) fewer after $n domains, none over the last two (allocator pool growth, once)"
+}
+
 # follow DOM SUFFIX: copy DOM's console log (xenconsoled --log=guest) to
 # dom0's console as it grows, every half second. SUFFIX is -vuart0 for the
 # SBSA vUART. stop_following waits until the logs stop growing

@@ -11,7 +11,7 @@ use core::fmt;
 use core::ptr;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use testguest32::{check, plan, Conduit, Entry, Plan, Record, SCTLR_RESET};
+use testguest32::{check, plan, Conduit, Entry, Record, SCTLR_RESET};
 use xsr_arch::mmio::Mmio;
 use xsr_arch::primecell::{Pl011, Pl011Writer};
 use xsr_arch::psci::{fid, ret};
@@ -406,8 +406,7 @@ fn wait_for(ms: u32, mut done: impl FnMut() -> bool) -> bool {
     }
 }
 
-/// vCPU1's report: its context id, and that it is up (1) or that its
-/// CPU_OFF returned (the error, as u32, | 0x8000_0000 flagged).
+/// vCPU1's report: the r0 it started with, and that it is up (1).
 static SECONDARY_CTX: AtomicU32 = AtomicU32::new(0);
 static SECONDARY_UP: AtomicU32 = AtomicU32::new(0);
 /// Set by vCPU0: vCPU1 must power itself off.
@@ -656,7 +655,7 @@ extern "C" fn tg32_resumed() -> ! {
     if k == 0 {
         fail(format_args!("resumed before any suspend: {rec:x?}"));
     }
-    let p: Plan = plan(k);
+    let p = plan(k);
     if let Err(m) = check(&p, code_addr(p.entry), &rec) {
         let (got, want) = m.values();
         fail(format_args!(
