@@ -3,7 +3,7 @@
 # (xen,passthrough) and given to a Linux domU (iomem, irqs and a partial
 # device tree); the domU sets its alarm 3 s ahead and suspends to RAM, five
 # times, and the alarm wakes it with nobody calling `xl resume`. A Linux
-# domU with no wake source armed then stays suspended for 20 s, until
+# domU with no wake source armed then stays suspended for 10 s, until
 # `xl resume`.
 SCN_TIMEOUT=900
 SCN_PASSTHROUGH=(/pl031@9010000)
@@ -15,7 +15,7 @@ SCN_EXPECT=(
 	'XSR: lgr cycle 1: running again by itself'
 	'XSR: lgr cycle 5: running again by itself'
 	"XSR: lgr: 5 x 'PM: suspend entry \(deep\)', 5 x 'PM: suspend exit', all woken by the RTC"
-	'XSR: lg still ---ss- after 20 s; xl resume lg'
+	'XSR: lg still ---ss- after 10 s; xl resume lg'
 	'XSR: scenario guest-wake-linux PASS'
 	'XSR: powering off'
 )

@@ -3,7 +3,7 @@
 # ten times, and is woken by it each time with nobody calling `xl resume`
 # (Xen logs each wake; dom0 never runs xl resume for it); a wake event
 # already pending when it calls SYSTEM_SUSPEND makes the call return at
-# once. With nothing enabled it stays suspended for 20 s, until `xl
+# once. With nothing enabled it stays suspended for 10 s, until `xl
 # resume`. The toolstack follows: xl list sees it suspended and running
 # again, and its monitor destroys it when it powers off.
 SCN_TIMEOUT=600
@@ -13,7 +13,7 @@ SCN_EXPECT=(
 	'd[0-9]+v0: PSCI SYSTEM_SUSPEND: a wake-up interrupt \(INTID 27\) is pending: returns at once'
 	'd[0-9]+v0: woken from PSCI SYSTEM_SUSPEND by an interrupt'
 	'XSR: tgw gone \(its monitor destroyed it after its power-off\); xl list saw it suspended [0-9]+ times, running again after ([1-9]|10) of them'
-	'XSR: tgn still ---ss- after 20 s; xl resume tgn'
+	'XSR: tgn still ---ss- after 10 s; xl resume tgn'
 	'XSR: scenario guest-wake PASS'
 	'XSR: powering off'
 )
