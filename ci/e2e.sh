@@ -12,7 +12,8 @@
 # Variants, appended to the name: +smpN (virt: N CPUs instead of 2, 1..8) and +debug
 # (the hypervisor built with CONFIG_DEBUG=y, build/xen-debug/xen/xen, by `make xen-debug`),
 # +prod (the production hypervisor, no test aids: build/xen-prod/xen/xen, by `make xen-prod`),
-# for example virt-gicv3+smp4+debug; the E2E line names the variant.
+# +dom0vN (dom0 gets N vCPUs, dom0_max_vcpus=N; Xen keeps every CPU), for example
+# virt-gicv3+smp4+debug or zcu102+prod+dom0v2; the E2E line names the variant.
 # SCENARIO: a file name in ci/scenarios/ without .sh (default: boot). One line per
 # machine and scenario:
 #   E2E PASS <machine> <scenario> <seconds>s
@@ -111,6 +112,7 @@ done
 machine_args() {
 	local base=${1%%+*} mod smp=2
 	FW_BOOT=0
+	DOM0_VCPUS=""
 	MACHINE_XEN=$XEN_IMAGE
 	local mods=${1#"$base"}
 	for mod in ${mods//+/ }; do
@@ -118,7 +120,8 @@ machine_args() {
 		smp[1-8]) smp=${mod#smp} ;;
 		debug) MACHINE_XEN=${XEN_DEBUG_IMAGE:-$BUILD/xen-debug/xen/xen} ;;
 		prod) MACHINE_XEN=${XEN_PROD_IMAGE:-$BUILD/xen-prod/xen/xen} ;;
-		*) die "unknown machine variant +$mod in $1 (known: +smp1..+smp8, +debug, +prod)" ;;
+		dom0v[1-8]) DOM0_VCPUS=${mod#dom0v} ;;
+		*) die "unknown machine variant +$mod in $1 (known: +smp1..+smp8, +debug, +prod, +dom0v1..+dom0v8)" ;;
 		esac
 	done
 	case "$base" in
@@ -176,7 +179,7 @@ make_dtb() {
 	# guest_loglvl=info: the layer's guest-caused messages (suspend, resume)
 	# are shown; they stay rate-limited.
 	fdtput -t s "$out" /chosen xen,xen-bootargs \
-		"$XEN_CONSOLE dom0_mem=512M guest_loglvl=info ${XEN_EXTRA_ARGS:-}"
+		"$XEN_CONSOLE dom0_mem=512M${DOM0_VCPUS:+ dom0_max_vcpus=$DOM0_VCPUS} guest_loglvl=info ${XEN_EXTRA_ARGS:-}"
 	local kmod=/chosen/module@${DOM0_ADDR#0x} imod=/chosen/module@${INITRD_ADDR#0x}
 	fdtput -p -t s "$out" "$kmod" compatible multiboot,kernel multiboot,module
 	fdtput -t x "$out" "$kmod" reg 0 "$DOM0_ADDR" 0 "$(hexsize "$DOM0_IMAGE")"
