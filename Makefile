@@ -174,9 +174,11 @@ lib-check: xen xen-prod
 patch-check: setup
 	@bash ci/check-patches.sh
 
-# ShellCheck on every shell script (ci/, dom0's and the domU's).
+# ShellCheck on every shell script (ci/, dom0's and the domU's); dom0's
+# copier of guest consoles copies whole lines (ci/check-follow.sh).
 shell-check: setup
 	@bash ci/check-shell.sh
+	@bash ci/check-follow.sh
 
 # ci/fetch-xen.sh against a local Debian mirror: the pin, its fallback, refusals.
 fetch-check: setup

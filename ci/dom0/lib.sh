@@ -145,26 +145,42 @@ leak_verdict() {
 }
 
 # follow DOM SUFFIX: copy DOM's console log (xenconsoled --log=guest) to
-# dom0's console as it grows, every half second. SUFFIX is -vuart0 for the
-# SBSA vUART. stop_following waits until the logs stop growing
-# (xenconsoled writes a guest's last output after the guest is gone), then
-# makes each copier do a last copy of what its log holds and waits for it.
+# dom0's console as it grows, every half second, whole lines only: a guest
+# writes its vUART a byte at a time, and a half line copied at a poll would
+# be cut by dom0's own next line, so a marker would no longer match. SUFFIX
+# is -vuart0 for the SBSA vUART. stop_following waits until the logs stop
+# growing (xenconsoled writes a guest's last output after the guest is
+# gone), then makes each copier do a last copy of all its log holds, a
+# last line without a newline included, and waits for it.
+# XSR_CONSOLE_DIR: where xenconsoled logs (ci/check-follow.sh sets it).
 follow() {
 	(
-		log="/var/log/xen/console/guest-$1$2.log" done=0 last=
+		log="${XSR_CONSOLE_DIR:-/var/log/xen/console}/guest-$1$2.log"
+		chunk="${XSR_CONSOLE_DIR:-/tmp}/follow-$1$2.chunk"
+		done=0 last=
 		trap 'last=1' TERM
 		while :; do
 			size=$(stat -c %s "$log" 2>/dev/null || echo 0)
 			if [ "$size" -gt "$done" ]; then
-				tail -c +$((done + 1)) "$log" | head -c $((size - done))
-				done=$size
+				n=$((size - done))
+				tail -c +$((done + 1)) "$log" | head -c "$n" >"$chunk"
+				# Up to the last newline, unless this is the last copy
+				# or a line has grown past 4 KB without one.
+				if [ -z "$last" ] && [ -n "$(tail -c 1 "$chunk")" ]; then
+					part=$(tail -n 1 "$chunk" | wc -c)
+					[ "$part" -gt 4096 ] || n=$((n - part))
+				fi
+				if [ "$n" -gt 0 ]; then
+					head -c "$n" "$chunk"
+					done=$((done + n))
+				fi
 			fi
 			[ -n "$last" ] && exit 0
 			sleep 0.5
 		done
 	) &
 	FOLLOWERS="$FOLLOWERS $!"
-	FOLLOWED="$FOLLOWED /var/log/xen/console/guest-$1$2.log"
+	FOLLOWED="$FOLLOWED ${XSR_CONSOLE_DIR:-/var/log/xen/console}/guest-$1$2.log"
 }
 # logs_size: the total size of the followed logs.
 logs_size() {
