@@ -192,7 +192,7 @@ test: setup fmt-check shell-check host-test header-check fetch-check patch-check
 	@printf '\n==> end-to-end, the production hypervisor (no test aids): %s\n' "$(PROD_SCENARIOS)"
 	@bash ci/e2e.sh -m virt-gicv3+prod $(foreach s,$(PROD_SCENARIOS),-s $(s))
 	@bash ci/e2e.sh -m zcu102+prod+dom0v2 $(foreach s,$(filter-out guest-wake,$(PROD_SCENARIOS)),-s $(s))
-	@bash ci/e2e.sh -m virt-gicv3+prod -s guest-refusals
+	@bash ci/e2e.sh -m virt-gicv3+prod -s guest-refusals -s qemu-aarch32-spsr
 	@bash ci/e2e.sh -m virt-gicv3-fw+prod -s host-suspend-firmware
 	@printf '\n==> end-to-end: %s on virt-gicv3, host-dry-run on zcu102, guest-irqs guest-wake and guest-suspend-linux on virt-gicv2\n' "$(MACHINE_SCENARIOS)"
 	@bash ci/e2e.sh -m virt-gicv3 $(foreach s,$(MACHINE_SCENARIOS),-s $(s))

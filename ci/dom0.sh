@@ -6,10 +6,14 @@
 # test guests with their xl configs:
 # the bare-metal Rust test guest (ci/testguest.sh) and a Linux domU (the
 # same kernel, a busybox initramfs running ci/domu/init). With
-# XSR_GUEST32=1 also a 32-bit Linux domU (trixie's armhf armmp-lpae kernel,
-# a zImage, with an armhf busybox initramfs running the same init), for
-# the guest-suspend-linux32 scenario (not part of make test: README).
-# Output: build/dom0/Image, build/dom0/initrd.cpio.gz. Idempotent.
+# XSR_GUEST32=1 also the 32-bit Linux domU (trixie's armhf armmp-lpae
+# kernel, a zImage, with an armhf busybox initramfs running the same init)
+# for the guest-suspend-linux32 scenario (not part of make test: README),
+# in a second archive only that scenario loads: Linux unpacks
+# concatenated cpio archives in turn, so initrd32.cpio.gz is
+# initrd.cpio.gz followed by it, and no other scenario carries its 7 MB.
+# Output: build/dom0/Image, build/dom0/initrd.cpio.gz (and
+# build/dom0/initrd32.cpio.gz). Idempotent.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -141,8 +145,10 @@ if [ -n "$kver32" ] && [ "$(cat "$GUESTS/linux32-initrd.stamp" 2>/dev/null)" != 
 fi
 
 stamp=$(content_hash "$kver" "$kver32" "$TOP/ci/dom0.sh" "$TOP/ci/dom0" "$TOP/ci/bench" "$BUILD/xl/xl" "$BUILD/xl/xenstored" \
-	"$BUILD/testguest/testguest.img" "$BUILD/testguest/testguest32.img" "$GUESTS/linux-initrd.cpio.gz" "$OUT/extra")
-if [ -f "$OUT/initrd.cpio.gz" ] && [ "$(cat "$OUT/initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
+	"$BUILD/testguest/testguest.img" "$BUILD/testguest/testguest32.img" "$GUESTS/linux-initrd.cpio.gz" \
+	${kver32:+"$GUESTS/linux32-initrd.cpio.gz"} "$OUT/extra")
+if [ -f "$OUT/initrd.cpio.gz" ] && { [ -z "$kver32" ] || [ -f "$OUT/initrd32.cpio.gz" ]; } &&
+	[ "$(cat "$OUT/initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
 	info "initramfs up to date"
 	exit 0
 fi
@@ -238,9 +244,6 @@ cp "$TOP"/ci/dom0/guests/*.cfg "$R/etc/xsr/guests/"
 dtc -q -I dts -O dtb -o "$R/etc/xsr/guests/pl031-passthrough.dtb" "$TOP/ci/domu/pl031-passthrough.dts" ||
 	die "dtc could not compile ci/domu/pl031-passthrough.dts"
 cp "$BUILD/testguest/testguest.img" "$BUILD/testguest/testguest32.img" "$GUESTS/linux-initrd.cpio.gz" "$R/etc/xsr/guests/"
-if [ -n "$kver32" ]; then
-	cp "$GUESTS/zImage-armhf" "$GUESTS/linux32-initrd.cpio.gz" "$R/etc/xsr/guests/"
-fi
 ln -f "$OUT/Image" "$R/etc/xsr/guests/Image" 2>/dev/null || cp "$OUT/Image" "$R/etc/xsr/guests/Image"
 mkdir -p "$R/etc/xen"
 : >"$R/etc/xen/xl.conf"
@@ -268,5 +271,18 @@ printf 'root:x:0:\n' >"$R/etc/group"
 
 (cd "$R" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -6 -n) >"$OUT/initrd.cpio.gz.new"
 mv "$OUT/initrd.cpio.gz.new" "$OUT/initrd.cpio.gz"
+# initrd32: the same, then a second archive with the 32-bit Linux domU.
+rm -f "$OUT/initrd32.cpio.gz"
+if [ -n "$kver32" ]; then
+	R32=$OUT/initrd-guest32
+	rm -rf "$R32"
+	mkdir -p "$R32/etc/xsr/guests"
+	cp "$GUESTS/zImage-armhf" "$GUESTS/linux32-initrd.cpio.gz" "$R32/etc/xsr/guests/"
+	{
+		cat "$OUT/initrd.cpio.gz"
+		(cd "$R32" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 | gzip -1 -n)
+	} >"$OUT/initrd32.cpio.gz.new"
+	mv "$OUT/initrd32.cpio.gz.new" "$OUT/initrd32.cpio.gz"
+fi
 echo "$stamp" >"$OUT/initrd.stamp"
-info "initramfs $(du -h "$OUT/initrd.cpio.gz" | cut -f1), kernel Image $(du -h "$OUT/Image" | cut -f1)"
+info "initramfs $(du -h "$OUT/initrd.cpio.gz" | cut -f1)${kver32:+ ($(du -h "$OUT/initrd32.cpio.gz" | cut -f1) with the 32-bit Linux domU)}, kernel Image $(du -h "$OUT/Image" | cut -f1)"

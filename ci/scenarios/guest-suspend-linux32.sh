@@ -3,14 +3,17 @@
 # suspends with `echo mem > /sys/power/state` 10 times through PSCI
 # SYSTEM_SUSPEND's SMC32 id and comes back after each `xl resume` in
 # AArch32 state, both vCPUs online, its timer ticking. Xen resumes its
-# vCPU 0 at the entry point the guest gave, once per cycle.
+# vCPU 0 at the entry point the guest gave, once per cycle. Its vCPUs are
+# pinned, each to a pCPU of its own (linux32.cfg: QEMU's TCG loses an
+# AArch32 SPSR when a 32-bit vCPU moves between pCPUs; README).
+SCN_DOM0_INITRD=initrd32
 SCN_TIMEOUT=900
 SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'
 	'XSR: dom0 ready'
-	'XSR: linux: kernel [^ ]+-armmp-lpae armv7l, 2 vCPUs'
 	'XSR: cycle 1: xl list shows lg ---ss-'
 	'XSR: cycle 10: xl list shows lg ---ss-'
+	'XSR: linux: kernel [^ ]+-armmp-lpae armv7l, 2 vCPUs'
 	'XSR: linux: 10 x .PM: suspend entry \(deep\)., 10 x .PM: suspend exit.'
 	'XSR: scenario guest-suspend-linux32 PASS'
 	'XSR: powering off'

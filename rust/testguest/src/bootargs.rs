@@ -72,6 +72,34 @@ impl Mode {
     }
 }
 
+/// `probe=`: a diagnostic of the CPU (the emulator) under Xen, not a test
+/// of the layer; the AArch32 guest only (README, "32-bit guests under
+/// QEMU"). The guest plants a value in SPSR_svc, sets the Z flag and takes
+/// a data abort; its handler reports the SPSR it reads, which must be the
+/// CPSR at the fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Probe {
+    /// No probe: the guest's tests.
+    None,
+    /// `probe=spsr-injected`: a load from an address with no stage-2
+    /// mapping, so Xen takes the fault at EL2 and injects the abort.
+    SpsrInjected,
+    /// `probe=spsr-own`: a load from an address the guest's own page table
+    /// does not map, so the CPU takes the abort at EL1 and Xen sees nothing.
+    SpsrOwn,
+}
+
+impl Probe {
+    /// The name used in bootargs and in the output.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Probe::None => "none",
+            Probe::SpsrInjected => "spsr-injected",
+            Probe::SpsrOwn => "spsr-own",
+        }
+    }
+}
+
 /// The parsed command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -83,8 +111,10 @@ pub struct Config {
     pub racing: bool,
     /// `seed=N`: the seed of mode=fuzz.
     pub seed: Option<u32>,
-    /// `mode=`, `cycles=`, `wake=`, `racing=` or `seed=` words whose value
-    /// was not accepted.
+    /// `probe=`: see [`Probe`].
+    pub probe: Probe,
+    /// `mode=`, `cycles=`, `wake=`, `racing=`, `seed=` or `probe=` words
+    /// whose value was not accepted.
     pub bad_words: u32,
 }
 
@@ -96,6 +126,7 @@ impl Default for Config {
             wake: WakeSource::Vtimer,
             racing: false,
             seed: None,
+            probe: Probe::None,
             bad_words: 0,
         }
     }
@@ -140,6 +171,12 @@ pub fn parse(args: &[u8]) -> Config {
             match value {
                 b"1" => cfg.racing = true,
                 b"0" => cfg.racing = false,
+                _ => cfg.bad_words += 1,
+            }
+        } else if let Some(value) = word.strip_prefix(b"probe=") {
+            match value {
+                b"spsr-injected" => cfg.probe = Probe::SpsrInjected,
+                b"spsr-own" => cfg.probe = Probe::SpsrOwn,
                 _ => cfg.bad_words += 1,
             }
         } else if let Some(value) = word.strip_prefix(b"seed=") {
@@ -191,6 +228,20 @@ mod tests {
         assert_eq!((c.mode, c.cycles, c.bad_words), (Mode::Irqs, 3, 0));
         assert_eq!(parse(b"mode=irqs").cycles, DEFAULT_CYCLES);
         assert_eq!(parse(b"mode=irqs mode=races").mode, Mode::Races);
+    }
+
+    #[test]
+    fn probes() {
+        assert_eq!(parse(b"").probe, Probe::None);
+        let c = parse(b"cycles=1 probe=spsr-injected");
+        assert_eq!(
+            (c.probe, c.cycles, c.bad_words),
+            (Probe::SpsrInjected, 1, 0)
+        );
+        assert_eq!(parse(b"probe=spsr-own").probe, Probe::SpsrOwn);
+        let c = parse(b"probe=spsr probe=");
+        assert_eq!((c.probe, c.bad_words), (Probe::None, 2));
+        assert_eq!(Probe::SpsrInjected.name(), "spsr-injected");
     }
 
     #[test]

@@ -291,6 +291,12 @@ pub fn boot(dtb: u64) -> ! {
             cfg.bad_words
         );
     }
+    if cfg.probe != bootargs::Probe::None {
+        fail(format_args!(
+            "probe={} is for the AArch32 guest (testguest32)",
+            cfg.probe.name()
+        ));
+    }
     common_checks();
     match cfg.mode {
         Mode::Suspend => suspend_start(),

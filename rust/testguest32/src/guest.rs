@@ -11,6 +11,7 @@ use core::fmt;
 use core::ptr;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use testguest::bootargs::{Config, Probe};
 use testguest32::{check, plan, Conduit, Entry, Record, SCTLR_RESET};
 use xsr_arch::mmio::Mmio;
 use xsr_arch::primecell::{Pl011, Pl011Writer};
@@ -505,7 +506,11 @@ extern "C" fn tg32_main(dtb: u32, boot_cpsr: u32, boot_sctlr: u32) -> ! {
             "boot cpsr {boot_cpsr:#010x} (want {want_cpsr:#x})"
         ));
     }
-    let cycles = cycles_from(dtb);
+    let cfg = config_from(dtb);
+    if cfg.probe != Probe::None {
+        spsr_probe(cfg.probe);
+    }
+    let cycles = cfg.cycles;
     CYCLES.store(cycles, Ordering::Relaxed);
 
     expect(
@@ -536,12 +541,14 @@ extern "C" fn tg32_main(dtb: u32, boot_cpsr: u32, boot_sctlr: u32) -> ! {
     next_cycle(1)
 }
 
-fn cycles_from(dtb: u32) -> u32 {
-    let default = testguest::bootargs::DEFAULT_CYCLES;
+fn config_from(dtb: u32) -> Config {
     let base = dtb as usize;
     if !RAM.contains(&base) || !RAM.contains(&(base + 64)) {
-        say!("no device tree at {dtb:#x}: cycles={default}");
-        return default;
+        say!(
+            "no device tree at {dtb:#x}: cycles={}",
+            testguest::bootargs::DEFAULT_CYCLES
+        );
+        return Config::default();
     }
     // SAFETY: 64 bytes of guest RAM (checked above), mapped Normal; the
     // device tree's header if the loader put one there.
@@ -556,7 +563,58 @@ fn cycles_from(dtb: u32) -> u32 {
     if cfg.bad_words != 0 {
         fail(format_args!("bootargs: {} bad word(s)", cfg.bad_words));
     }
-    cfg.cycles
+    cfg
+}
+
+/// The SPSR probe's planted SPSR_svc: System mode with N set, a value no
+/// exception entry from this code would give.
+const PROBE_PLANTED_SPSR: u32 = 0x8000_001f;
+/// An address with no stage-2 mapping in Xen's guest memory map (below
+/// the GIC at 0x03000000): Device in the guest's page table.
+const PROBE_NO_STAGE2: u32 = 0x0200_0000;
+/// An address the guest's page table does not map (it maps 0-2 GB).
+const PROBE_NO_STAGE1: u32 = 0xc000_0000;
+/// The probe under way (a `Probe` as a number, 0 for none), for the
+/// exception handler.
+static PROBE: AtomicU32 = AtomicU32::new(0);
+/// CPSR just before the probe's faulting load.
+static PROBE_CPSR: AtomicU32 = AtomicU32::new(0);
+
+/// `probe=`: plant PROBE_PLANTED_SPSR in SPSR_svc, set Z, load from an
+/// address that faults; the data abort handler (tg32_exception) reports
+/// the SPSR it reads against the CPSR at the fault and powers off.
+fn spsr_probe(probe: Probe) -> ! {
+    let addr = match probe {
+        Probe::SpsrOwn => PROBE_NO_STAGE1,
+        _ => PROBE_NO_STAGE2,
+    };
+    say!(
+        "probe {}: SPSR_svc = {PROBE_PLANTED_SPSR:#010x}, Z set, load from {addr:#010x}",
+        probe.name()
+    );
+    PROBE.store(probe as u32, Ordering::SeqCst);
+    // SAFETY: writes SPSR_svc (this is SVC mode; nothing here returns from
+    // an exception with it), sets the flags, stores CPSR into PROBE_CPSR
+    // (a static AtomicU32, word aligned) and loads from `addr`, which
+    // faults: the data abort vector reports and powers off, so the asm
+    // never completes. No Rust-visible memory but PROBE_CPSR is written.
+    unsafe {
+        asm!(
+            "msr     spsr_fsxc, {planted}",
+            "movs    {tmp}, #0",
+            "mrs     {tmp}, cpsr",
+            "str     {tmp}, [{cpsr_out}]",
+            "ldr     {tmp}, [{addr}]",
+            planted = in(reg) PROBE_PLANTED_SPSR,
+            cpsr_out = in(reg) PROBE_CPSR.as_ptr(),
+            addr = in(reg) addr,
+            tmp = out(reg) _,
+        );
+    }
+    fail(format_args!(
+        "probe {}: the load did not fault",
+        probe.name()
+    ))
 }
 
 /// DENIED while vCPU1 is online, INVALID_ADDRESS for entries outside RAM.
@@ -702,6 +760,26 @@ extern "C" fn tg32_secondary(context_id: u32) -> ! {
 /// Any exception (see the vectors): report and power off.
 #[no_mangle]
 extern "C" fn tg32_exception(kind: u32, spsr: u32, lr: u32, dfsr: u32, dfar: u32, ifsr: u32) -> ! {
+    let probe = PROBE.load(Ordering::SeqCst);
+    if kind == 4 && probe != 0 {
+        let name = if probe == Probe::SpsrOwn as u32 {
+            Probe::SpsrOwn.name()
+        } else {
+            Probe::SpsrInjected.name()
+        };
+        let cpsr = PROBE_CPSR.load(Ordering::SeqCst);
+        let verdict = if spsr == cpsr {
+            "the CPSR at the fault, as it must be"
+        } else if spsr == PROBE_PLANTED_SPSR {
+            "STALE: the planted SPSR_svc, not SPSR_abt"
+        } else {
+            "WRONG: neither the CPSR at the fault nor the planted value"
+        };
+        say!(
+            "probe {name}: data abort at {dfar:#010x} (DFSR {dfsr:#x}): the handler reads SPSR {spsr:#010x}, the CPSR at the fault was {cpsr:#010x}: {verdict}"
+        );
+        system_off()
+    }
     let name = match kind {
         1 => "undefined instruction",
         2 => "svc",
