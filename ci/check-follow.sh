@@ -13,7 +13,7 @@ set -euo pipefail
 step "dom0's console copier: whole guest lines, never cut by dom0's own"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-export XSR_CONSOLE_DIR=$dir
+export XSR_CONSOLE_DIR=$dir TMPDIR=$dir
 console=$dir/guest-tg-vuart0.log
 : >"$console"
 out=$dir/out

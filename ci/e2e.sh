@@ -303,17 +303,19 @@ run_one() {
 	local log=$LOGS/$m-$scn.log dtb=$BUILD/dtb/$m-$scn.dtb
 	local SCN_TIMEOUT=300 SCN_EXPECT=() SCN_EXPECT_GUEST=() SCN_FORBID=() SCN_COUNT=()
 	local SCN_XEN_ARGS="" SCN_TYPE=() SCN_HANG=0 SCN_HANG_AFTER="" SCN_FW_WIPE="" SCN_PASSTHROUGH=()
-	# SCN_DOM0_INITRD=initrd32: dom0's initramfs with the 32-bit Linux domU
+	# SCN_GUEST32=1: dom0's initramfs with the 32-bit Linux domU appended
 	# (ci/dom0.sh); make_dtb and QEMU read DOM0_INITRD.
-	local SCN_DOM0_INITRD="" DOM0_INITRD=$DOM0_INITRD
+	local SCN_GUEST32=0 DOM0_INITRD=$DOM0_INITRD
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
 	# shellcheck source=/dev/null # a scenario fragment, ci/scenarios/NAME.sh
 	. "$f"
-	[ -z "$SCN_DOM0_INITRD" ] || DOM0_INITRD=$BUILD/dom0/$SCN_DOM0_INITRD.cpio.gz
-	if [ ! -f "$DOM0_INITRD" ]; then
-		echo "E2E FAIL $m $scn needs $DOM0_INITRD: run 'XSR_GUEST32=1 make dom0' first"
-		return 1
+	if [ "$SCN_GUEST32" = 1 ]; then
+		DOM0_INITRD=$BUILD/dom0/initrd32.cpio.gz
+		[ -f "$DOM0_INITRD" ] || {
+			echo "E2E FAIL $m $scn needs $DOM0_INITRD: run 'XSR_GUEST32=1 make dom0' first"
+			return 1
+		}
 	fi
 	XEN_EXTRA_ARGS="${XEN_EXTRA_ARGS:-} $SCN_XEN_ARGS" make_dtb "$m" "$scn" "$dtb"
 	# SCN_PASSTHROUGH: device nodes Xen keeps from dom0, for a domU.

@@ -2,6 +2,10 @@
 # Every line for the test harness starts with "XSR: ".
 
 say() { echo "XSR: $*"; }
+
+# Where xenconsoled logs each guest's console (--log=guest); ci/check-follow.sh
+# points it elsewhere to run follow on the host.
+XSR_CONSOLE_DIR=${XSR_CONSOLE_DIR:-/var/log/xen/console}
 fail() {
 	local f
 	# What xl's monitor of each domain saw, for the diagnosis.
@@ -152,11 +156,10 @@ leak_verdict() {
 # growing (xenconsoled writes a guest's last output after the guest is
 # gone), then makes each copier do a last copy of all its log holds, a
 # last line without a newline included, and waits for it.
-# XSR_CONSOLE_DIR: where xenconsoled logs (ci/check-follow.sh sets it).
 follow() {
 	(
-		log="${XSR_CONSOLE_DIR:-/var/log/xen/console}/guest-$1$2.log"
-		chunk="${XSR_CONSOLE_DIR:-/tmp}/follow-$1$2.chunk"
+		log="$XSR_CONSOLE_DIR/guest-$1$2.log"
+		chunk="${TMPDIR:-/tmp}/follow-$1$2.chunk"
 		done=0 last=
 		trap 'last=1' TERM
 		while :; do
@@ -180,7 +183,7 @@ follow() {
 		done
 	) &
 	FOLLOWERS="$FOLLOWERS $!"
-	FOLLOWED="$FOLLOWED ${XSR_CONSOLE_DIR:-/var/log/xen/console}/guest-$1$2.log"
+	FOLLOWED="$FOLLOWED $XSR_CONSOLE_DIR/guest-$1$2.log"
 }
 # logs_size: the total size of the followed logs.
 logs_size() {
@@ -209,10 +212,10 @@ stop_following() {
 }
 
 # guest_log DOM SUFFIX: the whole console log of DOM.
-guest_log() { cat "/var/log/xen/console/guest-$1$2.log" 2>/dev/null | tr -d '\r'; }
+guest_log() { cat "$XSR_CONSOLE_DIR/guest-$1$2.log" 2>/dev/null | tr -d '\r'; }
 
 # log_size DOM SUFFIX: bytes in DOM's console log so far.
-log_size() { stat -c %s "/var/log/xen/console/guest-$1$2.log" 2>/dev/null || echo 0; }
+log_size() { stat -c %s "$XSR_CONSOLE_DIR/guest-$1$2.log" 2>/dev/null || echo 0; }
 
 # resume_cycles DOM SUFFIX N: N times, wait for DOM to suspend itself (xl
 # list shows ---ss-), then `xl resume` it. A resumed guest may suspend again

@@ -6,7 +6,7 @@
 # vCPU 0 at the entry point the guest gave, once per cycle. Not in make
 # test: it needs a QEMU without the two defects README's "32-bit guests
 # under QEMU" describes (QEMU=/path/to/qemu-system-aarch64 ci/e2e.sh ...).
-SCN_DOM0_INITRD=initrd32
+SCN_GUEST32=1
 SCN_TIMEOUT=900
 SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'

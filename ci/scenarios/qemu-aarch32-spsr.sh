@@ -1,10 +1,11 @@
-# Scenario "qemu-aarch32-spsr" (not in make test: a probe of the emulator,
-# not a test of the layer): does a 32-bit guest read the right SPSR after
-# a data abort that Xen injects? The AArch32 test guest plants SPSR_svc =
-# 0x8000001f, sets Z and faults twice: on an address its own page table
-# does not map (the CPU takes the abort: the control) and on one without a
-# stage-2 mapping (Xen injects the abort). dom0 prints both verdicts; under
-# QEMU 10.0's TCG the second reads the planted SPSR_svc ("STALE").
+# Scenario "qemu-aarch32-spsr" (in make test on virt-gicv3+prod; a probe
+# of the emulator, not a test of the layer): does a 32-bit guest read the
+# right SPSR after a data abort that Xen injects? The AArch32 test guest
+# plants SPSR_svc = 0x8000001f, sets Z and faults twice: on an address its
+# own page table does not map (the CPU takes the abort: the control) and
+# on one without a stage-2 mapping (Xen injects the abort). dom0 prints
+# both verdicts; under QEMU 10.0's TCG the second reads the planted
+# SPSR_svc ("STALE").
 SCN_TIMEOUT=300
 SCN_EXPECT=(
 	'Rust suspend layer v[0-9.]+ present'
