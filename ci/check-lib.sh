@@ -18,7 +18,9 @@
 # 4. panic call sites: their number is printed and may not exceed
 #    ci/panic-sites.max, and none may be reachable from the functions a guest
 #    can trigger (vPSCI, resume, the host suspend the hardware domain
-#    starts and the UART hooks it runs: GUEST_ENTRIES below).
+#    starts and the UART hooks it runs: GUEST_ENTRIES below);
+# 5. nothing that stays after boot refers to what Xen frees after boot
+#    (.init.*: the functions Xen calls only while it boots).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 OBJDUMP=${CROSS_COMPILE}objdump
@@ -51,11 +53,17 @@ GUEST_ENTRIES="xsr_vpsci_system_suspend xsr_vpsci_features xsr_vpsci_cpu_on_entr
 module_sizes() {
 	local total
 	total=$(text_rodata "$@")
-	"${CROSS_COMPILE}nm" -S -C --defined-only "$@" 2>/dev/null | awk -v total="$total" '
-	NF >= 4 && $3 ~ /^[tTrR]$/ {
-		size = 0; hex = tolower($2)
+	# objdump -t: "ADDRESS FLAGS SECTION<tab>SIZE NAME"; only what lies in
+	# .text* and .rodata* counts (not boot-only code in .init.text).
+	"$OBJDUMP" -tC "$@" 2>/dev/null | awk -F '\t' -v total="$total" '
+	NF >= 2 {
+		n = split($1, left, " "); sect = left[n]
+		if (sect !~ /^\.(text|rodata)/) next
+		hex = tolower(substr($2, 1, index($2, " ") - 1))
+		name = substr($2, index($2, " ") + 1)
+		size = 0
 		for (i = 1; i <= length(hex); i++) size = size * 16 + index("0123456789abcdef", substr(hex, i, 1)) - 1
-		name = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", name)
+		if (size == 0) next
 		mod = ""
 		if (match(name, /xen_suspend(::[a-z_][a-z0-9_]*)+/)) {
 			mod = substr(name, RSTART, RLENGTH)
@@ -82,9 +90,36 @@ module_sizes() {
 	}
 	END {
 		for (m in bytes) printf "%8d  %s\n", bytes[m], m
-		printf "%8d  %s\n", total - named, "~unnamed (strings, tables)"
+		printf "%8d  %s\n", total - named, "~unnamed (strings, tables, outlined sequences)"
 	}' | sort -k1,1nr
 	printf '%8d  %s\n' "$total" "total .text+.rodata"
+}
+
+# init_bytes OBJECTS...: bytes of their .init.* sections (boot-only code,
+# freed by Xen after boot).
+init_bytes() {
+	"$SIZE" -A "$@" 2>/dev/null | awk '$1 ~ /^\.init\./ { t += $2 } END { print t + 0 }'
+}
+
+# init_refs OBJECTS...: "SECTION -> SYMBOL" for each reference from a
+# section that stays after boot to one Xen frees after boot (.init.*):
+# code that would jump into trapping instructions once Xen runs guests.
+init_refs() {
+	local o
+	for o in "$@"; do
+		{
+			"$OBJDUMP" -t "$o" 2>/dev/null | awk -F '\t' 'NF >= 2 {
+				n = split($1, left, " "); name = substr($2, index($2, " ") + 1)
+				if (left[n] ~ /^\.init\./) print "init", name }'
+			"$READELF" -rW "$o" 2>/dev/null
+		} | awk '
+		$1 == "init" && NF == 2 { init[$2] = 1; next }
+		/^Relocation section / { sect = $3; gsub(/\047/, "", sect); sub(/^\.rela?/, "", sect); next }
+		sect != "" && sect !~ /^\.(init\.|eh_frame|debug)/ && NF >= 5 && $1 ~ /^[0-9a-f]+$/ {
+			sym = $5
+			if (sym ~ /^\.init\./ || (sym in init)) print sect " -> " sym
+		}'
+	done | sort -u
 }
 
 # text_rodata OBJECTS...: bytes of their .text* and .rodata* sections (what
@@ -204,6 +239,11 @@ check() {
 	text=$("$SIZE" -t "$@" | awk '$6 == "(TOTALS)" { printf "data %d, bss %d bytes", $2, $3 }')
 	info "code size linked into Xen: .text+.rodata $(text_rodata "$@"), $text ($# objects); per module:"
 	module_sizes "$@" | sed 's/^/      /'
+	info "boot-only code and data (.init.*, freed after boot): $(init_bytes "$@") bytes"
+	local mismatch
+	mismatch=$(init_refs "$@")
+	none_or_fail "$mismatch" "what stays after boot refers to boot-only code (.init.*), which Xen frees" \
+		"nothing that stays after boot refers to boot-only code" || bad=1
 	local fmt
 	fmt=$(fmt_symbols "$@")
 	none_or_fail "$fmt" "core::fmt machinery linked (build messages with rust/src/line.rs)" \
@@ -291,11 +331,26 @@ C
 	[ "$(text_rodata "$d/fmt.o")" -gt 65536 ] || die "self-test: size of .rodata not counted"
 	out=$(module_sizes "$d/fmt.o")
 	grep -q '^ *65536  entry points: other$' <<<"$out" || die "self-test: per-module sizes wrong: $out"
+	# Code that stays after boot calling boot-only code; the other way is fine.
+	cat >"$d/init.c" <<'C'
+__attribute__((noinline, section(".init.text"))) int boot_only(int x) { return x * 3; }
+__attribute__((noinline)) int later(int x) { return x + 1; }
+__attribute__((section(".init.text"))) int at_boot(int x) { return later(x); }
+int runtime(int x) { return boot_only(x); }
+C
+	"${CROSS_COMPILE}gcc" -O2 -c "$d/init.c" -o "$d/init.o"
+	out=$(init_refs "$d/init.o")
+	[ "$out" = ".text -> boot_only" ] || die "self-test: boot-only check wrong ($out)"
+	[ "$(init_bytes "$d/init.o")" -gt 0 ] || die "self-test: .init.text not counted"
+	# Counted as kept, at_boot and boot_only would leave less than nothing unnamed.
+	out=$(module_sizes "$d/init.o")
+	grep -q '^ *[0-9]*  ~unnamed' <<<"$out" || die "self-test: .init.text counted as kept: $out"
+	if (check "$d/init.o" >/dev/null 2>&1); then die "self-test: check passed a call into boot-only code"; fi
 	if (PRODUCTION=1 check "$d/fmt.o" >/dev/null 2>&1); then die "self-test: check passed core::fmt, a test aid and 64 kB over the ceiling"; fi
 	if (PRODUCTION=1 check "$d/libok.a" >/dev/null 2>&1); then :; else die "self-test: check failed a clean archive as production"; fi
 	if (check "$d/libfp.a" >/dev/null 2>&1); then die "self-test: check passed an FP archive"; fi
 	if (check "$d/libund.a" >/dev/null 2>&1); then die "self-test: check passed an archive with a foreign symbol"; fi
-	info "self-test passed: the FP/SIMD, undefined-symbol, panic-reachability, core::fmt, test-aid and size checks reject bad objects"
+	info "self-test passed: the FP/SIMD, undefined-symbol, panic-reachability, core::fmt, test-aid, boot-only and size checks reject bad objects"
 }
 
 case "${1:-}" in

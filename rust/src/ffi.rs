@@ -6,6 +6,12 @@
 //! [`crate::xen`] and hands over to the portable logic. None of them can
 //! panic on a guest's input: the logic is checked by the host tests and the
 //! panic-site check of the build.
+//!
+//! What Xen calls only while it boots is placed in `.init.text`, as C's
+//! `__init`, with what is inlined into it: Xen frees that memory after
+//! boot and fills it with trapping instructions, so nothing that runs
+//! later may call it (ci/check-lib.sh fails the build when code outside
+//! `.init.*` refers to it).
 
 use core::ffi::c_void;
 
@@ -25,6 +31,7 @@ use crate::xen::{domain, gic, vcpu, XenConsole, XenDomain};
 /// console. Returns 0, or -EINVAL when the interface versions differ (the
 /// layer then stays disabled). Called once at boot.
 #[no_mangle]
+#[cfg_attr(target_os = "none", link_section = ".init.text")]
 pub extern "C" fn xsr_init(abi_version: u32) -> i32 {
     match layer::init(&mut XenConsole, abi_version) {
         Ok(()) => 0,
@@ -267,6 +274,7 @@ pub unsafe extern "C" fn xsr_host_set_dry_run(value: *const core::ffi::c_char) -
 ///
 /// `value` is a NUL-terminated string.
 #[no_mangle]
+#[cfg_attr(target_os = "none", link_section = ".init.text")]
 pub unsafe extern "C" fn xsr_host_set_domus(value: *const core::ffi::c_char) -> i32 {
     if value.is_null() {
         return crate::errno::Errno::EINVAL.code();
@@ -307,6 +315,7 @@ pub unsafe extern "C" fn xsr_host_thawed_offset(
 /// with SYSTEM_SUSPEND, or a dry run; every console UART and the IOMMU
 /// able to suspend) and say it on the console.
 #[no_mangle]
+#[cfg_attr(target_os = "none", link_section = ".init.text")]
 pub extern "C" fn xsr_host_init() {
     // Disabled: the hardware domain is never offered a host suspend.
     if layer::enabled() {
@@ -339,6 +348,7 @@ pub extern "C" fn arch_hwdom_suspending(_d: *const domain) -> bool {
 ///
 /// Both mappings stay valid for Xen's lifetime.
 #[no_mangle]
+#[cfg_attr(target_os = "none", link_section = ".init.text")]
 pub unsafe extern "C" fn xsr_gicv2_init(dbase: *mut c_void, cbase: *mut c_void) -> i32 {
     // SAFETY: this function's contract.
     to_c(unsafe { gic::init_v2(dbase.cast(), cbase.cast()) })
@@ -353,6 +363,7 @@ pub unsafe extern "C" fn xsr_gicv2_init(dbase: *mut c_void, cbase: *mut c_void) 
 ///
 /// The mapping stays valid for Xen's lifetime.
 #[no_mangle]
+#[cfg_attr(target_os = "none", link_section = ".init.text")]
 pub unsafe extern "C" fn xsr_gicv3_init(dbase: *mut c_void, nr_cpus: u32) -> i32 {
     // SAFETY: this function's contract.
     to_c(unsafe { gic::init_v3(dbase.cast(), nr_cpus) })
