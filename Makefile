@@ -63,7 +63,7 @@ DEBUG_SCENARIOS ?= guest-suspend-baremetal guest-suspend-aarch32 gic-selftest ho
 # The production hypervisor (no test aids, `make xen-prod`): what a user runs.
 PROD_SCENARIOS ?= $(GUEST_SCENARIOS) guest-suspend-aarch32
 
-.PHONY: all demo test bench setup xen-src xen xen-debug xen-prod xen-plain dom0 firmware e2e fmt-check clippy host-test negative \
+.PHONY: all demo test bench size setup xen-src xen xen-debug xen-prod xen-plain dom0 firmware e2e fmt-check clippy host-test negative \
 	header header-check lib-check fetch-check patch-check shell-check patch-tree patches clean distclean
 
 all: xen dom0
@@ -118,6 +118,13 @@ demo: xen-prod dom0
 # The cost of the layer: stock against patched Xen, suspend/resume phases.
 bench: xen xen-prod dom0 firmware
 	@bash ci/bench.sh
+
+# What the layer adds to the image against stock Xen 4.20, and where.
+size: xen xen-prod
+	@bash ci/build-stock.sh
+	@printf '\n==> image size against stock Xen 4.20 (xen-syms, bytes)\n'
+	@bash ci/image-size.sh $(BUILD)/xen-stock/xen "production (make xen-prod):$(XEN_PROD_TREE)" \
+		"with test aids (make xen):$(XEN_TREE)"
 
 e2e: xen dom0
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))

@@ -32,17 +32,7 @@ MACHINE=${BENCH_MACHINE:-virt-gicv3}
 mkdir -p "$OUT"
 
 step "bench: stock Xen 4.20 (no patches), same source and configuration"
-tarball=$(cat "$BUILD/dl/.xen-done")
-if [ ! -f "$STOCK/xen/xen" ] || [ "$(cat "$STOCK/.tarball" 2>/dev/null)" != "$tarball" ]; then
-	rm -rf "$STOCK"
-	mkdir -p "$STOCK"
-	tar -C "$STOCK" --strip-components=1 -xf "$BUILD/dl/$tarball"
-	make -C "$STOCK/xen" XEN_TARGET_ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" defconfig >/dev/null
-	make -C "$STOCK/xen" XEN_TARGET_ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" -j"$(nproc)" \
-		>"$OUT/xen-stock-build.log" 2>&1 || { tail -n 20 "$OUT/xen-stock-build.log"; die "stock Xen build failed"; }
-	echo "$tarball" >"$STOCK/.tarball"
-fi
-info "stock: $STOCK/xen/xen"
+bash "$TOP/ci/build-stock.sh"
 
 export QEMU_EXTRA="-icount shift=0"
 # Stock against the production build (what a user runs), in alternating
@@ -265,18 +255,10 @@ PY
 step "bench: what the layer adds to the hypervisor image (bytes)"
 # Stock, the production build (make xen-prod: defconfig, no test aids) and
 # the suite's build (test aids on), all from the same source and defconfig.
-sizes() { "${CROSS_COMPILE}size" -A "$1" | awk '$1 == ".text" { t = $2 } $1 == ".rodata" { r = $2 } END { print t, r }'; }
-read -r st sr < <(sizes "$STOCK/xen/xen-syms")
 {
 	echo
 	echo "## Image size against stock Xen 4.20 (xen-syms, bytes)"
 	echo
-	echo "| build | .text | .rodata | added .text+.rodata |"
-	echo "|---|---|---|---|"
-	echo "| stock | $st | $sr | 0 |"
-	for b in "production (make xen-prod):$BUILD/xen-prod/xen/xen-syms" "with test aids (make xen):$BUILD/xen/xen/xen-syms"; do
-		read -r t r < <(sizes "${b#*:}")
-		echo "| ${b%%:*} | $t | $r | $((t + r - st - sr)) |"
-	done
+	bash "$TOP/ci/image-size.sh" "$STOCK/xen" "production (make xen-prod):$BUILD/xen-prod/xen" "with test aids (make xen):$BUILD/xen/xen"
 } | tee -a "$OUT/results.md"
 info "the Rust library's part, per module: make lib-check"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# What the layer adds to the hypervisor image, and where it goes.
+#
+#   ci/image-size.sh STOCK_TREE NAME:TREE...
+#
+# For each built Xen tree (xen/ with xen-syms) against STOCK_TREE (the same
+# Xen source and configuration without the patches): .text and .rodata of
+# xen-syms, what the tree adds to them, and that addition split into
+# - the Rust library: its linked .text+.rodata (ci/check-lib.sh; its
+#   boot-only code is in .init.text and not counted),
+# - Xen's symbol table: every text symbol is kept by name for backtraces,
+#   so each new function costs there too,
+# - the rest: the C and assembly of the patches (and alignment).
+# Prints a Markdown table.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+stock=${1:?usage: ci/image-size.sh STOCK_TREE NAME:TREE...}
+shift
+
+sizes() { "${CROSS_COMPILE}size" -A "$1" | awk '$1 == ".text" { t = $2 } $1 == ".rodata" { r = $2 } END { print t, r }'; }
+# The symbol table's tables lie between these two symbols (the last one,
+# symbols_token_index, has a fixed size).
+symtab() {
+	"${CROSS_COMPILE}nm" "$1" | awk '
+	function hex(s,   i, v) { v = 0; s = tolower(s); for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
+	$3 == "symbols_addresses" { a = hex($1) } $3 == "symbols_token_index" { b = hex($1) }
+	END { if (!a || !b) exit 1; print b - a }'
+}
+rust_kept() {
+	{ bash "$TOP/ci/check-lib.sh" "$1" 2>&1 || true; } |
+		sed -n 's/.*code size linked into Xen: .text+.rodata \([0-9]*\),.*/\1/p'
+}
+
+[ -f "$stock/xen-syms" ] || die "$stock/xen-syms not found: build stock Xen first (make bench does)"
+read -r st sr < <(sizes "$stock/xen-syms")
+ss=$(symtab "$stock/xen-syms") || die "no symbol table in $stock/xen-syms"
+echo "| build | .text | .rodata | added .text+.rodata | of which: Rust library | Xen's symbol table | C and assembly |"
+echo "|---|---|---|---|---|---|---|"
+echo "| stock | $st | $sr | 0 | | | |"
+for b in "$@"; do
+	name=${b%%:*} tree=${b#*:}
+	[ -f "$tree/xen-syms" ] || die "$tree/xen-syms not found"
+	read -r t r < <(sizes "$tree/xen-syms")
+	added=$((t + r - st - sr))
+	rust=$(rust_kept "$tree")
+	[ -n "$rust" ] || die "ci/check-lib.sh found no Rust library in $tree"
+	sym=$(($(symtab "$tree/xen-syms") - ss))
+	echo "| $name | $t | $r | $added | $rust | $sym | $((added - rust - sym)) |"
+done
