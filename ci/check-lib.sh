@@ -20,7 +20,9 @@
 #    can trigger (vPSCI, resume, the host suspend the hardware domain
 #    starts and the UART hooks it runs: GUEST_ENTRIES below);
 # 5. nothing that stays after boot refers to what Xen frees after boot
-#    (.init.*: the functions Xen calls only while it boots).
+#    (.init.*: the functions Xen calls only while it boots);
+# 6. no symbol keeps a mangled Rust name or an outlined sequence's name
+#    (Xen's symbol table keeps each by name; patch 0029 shortens them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 OBJDUMP=${CROSS_COMPILE}objdump
@@ -93,6 +95,15 @@ module_sizes() {
 		printf "%8d  %s\n", total - named, "~unnamed (strings, tables, outlined sequences)"
 	}' | sort -k1,1nr
 	printf '%8d  %s\n' "$total" "total .text+.rodata"
+}
+
+# long_names OBJECTS...: defined symbols Xen's symbol table would keep with
+# a mangled Rust name (its 16-digit hash, which nothing compresses) or an
+# outlined sequence's name: xen/arch/arm/rust/symbol-names.sh (patch 0029)
+# renames or drops them in the archive Xen links.
+long_names() {
+	"${CROSS_COMPILE}nm" --defined-only "$@" 2>/dev/null |
+		awk 'NF >= 3 && ($3 ~ /^_(ZN|R)/ || $3 ~ /^OUTLINED_FUNCTION_/) { print $3 }' | sort -u
 }
 
 # init_bytes OBJECTS...: bytes of their .init.* sections (boot-only code,
@@ -244,6 +255,10 @@ check() {
 	mismatch=$(init_refs "$@")
 	none_or_fail "$mismatch" "what stays after boot refers to boot-only code (.init.*), which Xen frees" \
 		"nothing that stays after boot refers to boot-only code" || bad=1
+	local long
+	long=$(long_names "$@")
+	none_or_fail "$long" "mangled or outlined-sequence names reach Xen's symbol table (patch 0029 not applied, or no c++filt)" \
+		"every Rust symbol has its short name (xen/arch/arm/rust/symbol-names.sh)" || bad=1
 	local fmt
 	fmt=$(fmt_symbols "$@")
 	none_or_fail "$fmt" "core::fmt machinery linked (build messages with rust/src/line.rs)" \
@@ -327,6 +342,8 @@ C
 	out=$(fmt_symbols "$d/fmt.o")
 	grep -q '^core::fmt::write$' <<<"$out" || die "self-test: core::fmt check missed core::fmt::write"
 	[ -z "$(fmt_symbols "$d/ok.o")" ] || die "self-test: core::fmt check flagged a clean object"
+	[ "$(long_names "$d/fmt.o")" = _ZN4core3fmt5write17h0123456789abcdefE ] || die "self-test: mangled name not found"
+	[ -z "$(long_names "$d/ok.o")" ] || die "self-test: name check flagged a clean object"
 	[ "$(test_aid_symbols "$d/fmt.o")" = xsr_gic_selftest ] || die "self-test: test-aid check missed xsr_gic_selftest"
 	[ "$(text_rodata "$d/fmt.o")" -gt 65536 ] || die "self-test: size of .rodata not counted"
 	out=$(module_sizes "$d/fmt.o")
@@ -350,7 +367,7 @@ C
 	if (PRODUCTION=1 check "$d/libok.a" >/dev/null 2>&1); then :; else die "self-test: check failed a clean archive as production"; fi
 	if (check "$d/libfp.a" >/dev/null 2>&1); then die "self-test: check passed an FP archive"; fi
 	if (check "$d/libund.a" >/dev/null 2>&1); then die "self-test: check passed an archive with a foreign symbol"; fi
-	info "self-test passed: the FP/SIMD, undefined-symbol, panic-reachability, core::fmt, test-aid, boot-only and size checks reject bad objects"
+	info "self-test passed: the FP/SIMD, undefined-symbol, panic-reachability, core::fmt, name, test-aid, boot-only and size checks reject bad objects"
 }
 
 case "${1:-}" in
