@@ -123,7 +123,7 @@ bench: xen xen-prod dom0 firmware
 size: xen xen-prod
 	@bash ci/build-stock.sh
 	@printf '\n==> image size against stock Xen 4.20 (xen-syms, bytes)\n'
-	@bash ci/image-size.sh $(BUILD)/xen-stock/xen "production (make xen-prod):$(XEN_PROD_TREE)" \
+	@bash ci/image-size.sh "stock:$(BUILD)/xen-stock/xen" "production (make xen-prod):$(XEN_PROD_TREE)" \
 		"with test aids (make xen):$(XEN_TREE)"
 
 e2e: xen dom0
@@ -173,10 +173,13 @@ clippy: xen
 	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo clippy --quiet --release \
 		--target $(RUST_TARGET) -- -D warnings
 
-lib-check: xen xen-prod
+lib-check: xen xen-prod xen-plain
 	@bash ci/check-lib.sh --selftest
 	@bash ci/check-lib.sh $(XEN_TREE)
 	@bash ci/check-lib.sh $(XEN_PROD_TREE) --production
+	@printf '\n==> image size: what the layer adds to the production hypervisor (xen-syms, bytes)\n'
+	@bash ci/image-size.sh --max ci/image-size.max "without the layer (make xen-plain):$(BUILD)/xen-plain/xen" \
+		"production (make xen-prod):$(XEN_PROD_TREE)"
 
 patch-check: setup
 	@bash ci/check-patches.sh

@@ -259,6 +259,6 @@ step "bench: what the layer adds to the hypervisor image (bytes)"
 	echo
 	echo "## Image size against stock Xen 4.20 (xen-syms, bytes)"
 	echo
-	bash "$TOP/ci/image-size.sh" "$STOCK/xen" "production (make xen-prod):$BUILD/xen-prod/xen" "with test aids (make xen):$BUILD/xen/xen"
+	bash "$TOP/ci/image-size.sh" "stock:$STOCK/xen" "production (make xen-prod):$BUILD/xen-prod/xen" "with test aids (make xen):$BUILD/xen/xen"
 } | tee -a "$OUT/results.md"
 info "the Rust library's part, per module: make lib-check"

@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # What the layer adds to the hypervisor image, and where it goes.
 #
-#   ci/image-size.sh STOCK_TREE NAME:TREE...
+#   ci/image-size.sh [--max FILE] BASE_NAME:BASE_TREE NAME:TREE...
 #
-# For each built Xen tree (xen/ with xen-syms) against STOCK_TREE (the same
-# Xen source and configuration without the patches): .text and .rodata of
-# xen-syms, what the tree adds to them, and that addition split into
+# For each built Xen tree (xen/ with xen-syms) against BASE_TREE (the same
+# Xen source and configuration without the layer: stock Xen for make size
+# and make bench, the patched tree without it, make xen-plain, for make
+# test): .text and .rodata of xen-syms, what the tree adds to them, and
+# that addition split into
 # - the Rust library: its linked .text+.rodata (ci/check-lib.sh; its
-#   boot-only code is in .init.text and not counted),
+#   boot-only code and data are in .init.* and not counted),
 # - Xen's symbol table: every text symbol is kept by name for backtraces,
 #   so each new function costs there too,
 # - the rest: the C and assembly of the patches (and alignment).
-# Prints a Markdown table.
+# Prints a Markdown table. With --max FILE, fails when a tree adds more
+# than the number in FILE.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-stock=${1:?usage: ci/image-size.sh STOCK_TREE NAME:TREE...}
+max=
+if [ "${1:-}" = --max ]; then
+	max=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "${2:?--max FILE}" | head -n 1)
+	[ -n "$max" ] || die "no number in $2"
+	shift 2
+fi
+base=${1:?usage: ci/image-size.sh [--max FILE] BASE_NAME:BASE_TREE NAME:TREE...}
 shift
+base_name=${base%%:*} base_tree=${base#*:}
 
 sizes() { "${CROSS_COMPILE}size" -A "$1" | awk '$1 == ".text" { t = $2 } $1 == ".rodata" { r = $2 } END { print t, r }'; }
 # The symbol table's tables lie between these two symbols (the last one,
@@ -32,12 +42,13 @@ rust_kept() {
 		sed -n 's/.*code size linked into Xen: .text+.rodata \([0-9]*\),.*/\1/p'
 }
 
-[ -f "$stock/xen-syms" ] || die "$stock/xen-syms not found: build stock Xen first (make bench does)"
-read -r st sr < <(sizes "$stock/xen-syms")
-ss=$(symtab "$stock/xen-syms") || die "no symbol table in $stock/xen-syms"
+[ -f "$base_tree/xen-syms" ] || die "$base_tree/xen-syms not found: build it first"
+read -r st sr < <(sizes "$base_tree/xen-syms")
+ss=$(symtab "$base_tree/xen-syms") || die "no symbol table in $base_tree/xen-syms"
 echo "| build | .text | .rodata | added .text+.rodata | of which: Rust library | Xen's symbol table | C and assembly |"
 echo "|---|---|---|---|---|---|---|"
-echo "| stock | $st | $sr | 0 | | | |"
+echo "| $base_name | $st | $sr | 0 | | | |"
+over=
 for b in "$@"; do
 	name=${b%%:*} tree=${b#*:}
 	[ -f "$tree/xen-syms" ] || die "$tree/xen-syms not found"
@@ -47,4 +58,9 @@ for b in "$@"; do
 	[ -n "$rust" ] || die "ci/check-lib.sh found no Rust library in $tree"
 	sym=$(($(symtab "$tree/xen-syms") - ss))
 	echo "| $name | $t | $r | $added | $rust | $sym | $((added - rust - sym)) |"
+	if [ -n "$max" ] && [ "$added" -gt "$max" ]; then
+		over+="$name adds $added bytes, more than $max; "
+	fi
 done
+[ -z "$over" ] || die "image size: ${over%; } (ci/image-size.max)"
+[ -z "$max" ] || info "image size: within the ceiling of $max bytes (ci/image-size.max)"
