@@ -4,6 +4,8 @@
 #   ci/check-lib.sh XEN_TREE [--production]
 #                                check the library as XEN_TREE (xen/) links it
 #   ci/check-lib.sh --selftest   prove each check fails on a bad archive
+#   ci/check-lib.sh --kept XEN_TREE
+#                                only the .text+.rodata the link keeps
 #
 # The archive holds the library's own object and all of Rust's
 # compiler_builtins; only the members the link pulls in matter. They are found
@@ -55,14 +57,12 @@ GUEST_ENTRIES="xsr_vpsci_system_suspend xsr_vpsci_features xsr_vpsci_cpu_on_entr
 module_sizes() {
 	local total
 	total=$(text_rodata "$@")
-	# objdump -t: "ADDRESS FLAGS SECTION<tab>SIZE NAME"; only what lies in
-	# .text* and .rodata* counts (not boot-only code in .init.text).
-	"$OBJDUMP" -tC "$@" 2>/dev/null | awk -F '\t' -v total="$total" '
-	NF >= 2 {
-		n = split($1, left, " "); sect = left[n]
+	# Only what lies in .text* and .rodata* counts (not boot-only code in
+	# .init.text).
+	section_symbols -C "$@" | awk -F '\t' -v total="$total" '
+	{
+		sect = $1; hex = tolower($2); name = $3
 		if (sect !~ /^\.(text|rodata)/) next
-		hex = tolower(substr($2, 1, index($2, " ") - 1))
-		name = substr($2, index($2, " ") + 1)
 		size = 0
 		for (i = 1; i <= length(hex); i++) size = size * 16 + index("0123456789abcdef", substr(hex, i, 1)) - 1
 		if (size == 0) next
@@ -97,6 +97,15 @@ module_sizes() {
 	printf '%8d  %s\n' "$total" "total .text+.rodata"
 }
 
+# section_symbols [-C] OBJECTS...: "SECTION<tab>SIZE<tab>NAME" for every
+# symbol (SIZE in hex; -C: demangled names), from objdump -t's
+# "ADDRESS FLAGS SECTION<tab>SIZE NAME".
+section_symbols() {
+	"$OBJDUMP" -t "$@" 2>/dev/null | awk -F '\t' 'NF >= 2 {
+		n = split($1, left, " "); i = index($2, " ")
+		print left[n] "\t" substr($2, 1, i - 1) "\t" substr($2, i + 1) }'
+}
+
 # long_names OBJECTS...: defined symbols Xen's symbol table would keep with
 # a mangled Rust name (its 16-digit hash, which nothing compresses) or an
 # outlined sequence's name: xen/arch/arm/rust/symbol-names.sh (patch 0029)
@@ -119,9 +128,7 @@ init_refs() {
 	local o
 	for o in "$@"; do
 		{
-			"$OBJDUMP" -t "$o" 2>/dev/null | awk -F '\t' 'NF >= 2 {
-				n = split($1, left, " "); name = substr($2, index($2, " ") + 1)
-				if (left[n] ~ /^\.init\./) print "init", name }'
+			section_symbols "$o" | awk -F '\t' '$1 ~ /^\.init\./ { print "init", $3 }'
 			"$READELF" -rW "$o" 2>/dev/null
 		} | awk '
 		$1 == "init" && NF == 2 { init[$2] = 1; next }
@@ -373,6 +380,14 @@ C
 case "${1:-}" in
 --selftest) selftest ;;
 "" | -h | --help) sed -n '2,13p' "$0" ;;
+--kept)
+	# Only the number: .text+.rodata the link keeps from the library.
+	tree=$(cd "${2:?usage: ci/check-lib.sh --kept XEN_TREE}" && pwd)
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	linked_members "$tree" "$work"
+	text_rodata "$work"/members/*.o
+	;;
 *)
 	tree=$(cd "$1" && pwd)
 	PRODUCTION=0

@@ -8,7 +8,7 @@
 # and make bench, the patched tree without it, make xen-plain, for make
 # test): .text and .rodata of xen-syms, what the tree adds to them, and
 # that addition split into
-# - the Rust library: its linked .text+.rodata (ci/check-lib.sh; its
+# - the Rust library: its linked .text+.rodata (ci/check-lib.sh --kept; its
 #   boot-only code and data are in .init.* and not counted),
 # - Xen's symbol table: every text symbol is kept by name for backtraces,
 #   so each new function costs there too,
@@ -32,14 +32,11 @@ sizes() { "${CROSS_COMPILE}size" -A "$1" | awk '$1 == ".text" { t = $2 } $1 == "
 # The symbol table's tables lie between these two symbols (the last one,
 # symbols_token_index, has a fixed size).
 symtab() {
-	"${CROSS_COMPILE}nm" "$1" | awk '
-	function hex(s,   i, v) { v = 0; s = tolower(s); for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
-	$3 == "symbols_addresses" { a = hex($1) } $3 == "symbols_token_index" { b = hex($1) }
-	END { if (!a || !b) exit 1; print b - a }'
-}
-rust_kept() {
-	{ bash "$TOP/ci/check-lib.sh" "$1" 2>&1 || true; } |
-		sed -n 's/.*code size linked into Xen: .text+.rodata \([0-9]*\),.*/\1/p'
+	local a b
+	read -r a b < <("${CROSS_COMPILE}nm" "$1" | awk '$3 == "symbols_addresses" { a = $1 }
+		$3 == "symbols_token_index" { b = $1 } END { print a, b }')
+	[ -n "$b" ] || return 1
+	echo $((16#$b - 16#$a))
 }
 
 [ -f "$base_tree/xen-syms" ] || die "$base_tree/xen-syms not found: build it first"
@@ -54,8 +51,7 @@ for b in "$@"; do
 	[ -f "$tree/xen-syms" ] || die "$tree/xen-syms not found"
 	read -r t r < <(sizes "$tree/xen-syms")
 	added=$((t + r - st - sr))
-	rust=$(rust_kept "$tree")
-	[ -n "$rust" ] || die "ci/check-lib.sh found no Rust library in $tree"
+	rust=$(bash "$TOP/ci/check-lib.sh" --kept "$tree")
 	sym=$(($(symtab "$tree/xen-syms") - ss))
 	echo "| $name | $t | $r | $added | $rust | $sym | $((added - rust - sym)) |"
 	if [ -n "$max" ] && [ "$added" -gt "$max" ]; then
