@@ -57,13 +57,6 @@ pub const fn to_c(r: Result<(), Errno>) -> i32 {
     }
 }
 
-impl crate::line::Piece for Errno {
-    /// "errno -16": the value C sees.
-    fn put(&self, line: &mut crate::line::Line) {
-        crate::msg!(@append line; "errno ", self.0);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,7 +83,7 @@ mod tests {
         assert_eq!(Errno::check(-95).map_err(Errno::code), Err(-95));
         assert_eq!(Errno::check(i32::MIN).map_err(Errno::code), Err(i32::MIN));
         assert_eq!(Errno::check(1), Err(Errno::EINVAL));
-        assert_eq!(crate::msg!(Errno::EBUSY).text(), "errno -16");
+        assert_eq!(crate::msg!(errno(Errno::EBUSY)).text(), "errno -16");
         assert_eq!(to_c(Ok(())), 0);
         assert_eq!(to_c(Err(Errno::ETIMEDOUT)), -110);
     }

@@ -18,7 +18,6 @@ use core::ffi::c_void;
 use crate::abi::UartContext;
 use crate::errno::to_c;
 use crate::layer::{self, Level, Log};
-use crate::line::Hex;
 use crate::msg;
 use crate::timer::{self, SysTimer};
 use crate::vpsci::{self, GuestDomain, Resumed};
@@ -86,7 +85,7 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
                 "v",
                 caller,
                 ": PSCI SYSTEM_SUSPEND: a wake-up interrupt (INTID ",
-                intid,
+                signed(intid),
                 ") is pending: returns at once"
             ),
         );
@@ -102,7 +101,7 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
                 "v",
                 caller,
                 ": PSCI SYSTEM_SUSPEND: suspended, resumes at ",
-                Hex(entry),
+                hex(entry),
                 " (",
                 ticks,
                 " ticks)"
@@ -189,9 +188,9 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
                 "v",
                 vcpu,
                 ": resuming at ",
-                Hex(entry),
+                hex(entry),
                 ", context ",
-                Hex(context_id),
+                hex(context_id),
                 " (tick ",
                 t0,
                 "), ",
@@ -207,7 +206,7 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
                 "v",
                 vcpu,
                 ": cannot load the PSCI resume state (",
-                errno,
+                errno(errno),
                 "): it continues after its SYSTEM_SUSPEND call"
             ),
         ),
@@ -404,37 +403,18 @@ pub extern "C" fn xsr_gic_selftest() -> i32 {
         Ok(r) => r,
         Err(errno) => return errno.code(),
     };
-    let mut line = msg!(
-        "xen-suspend: GIC self-test: ",
+    let rc = match report.result {
+        Ok(_) => 0,
+        Err(e) => e.errno().code(),
+    };
+    crate::gicpm::report(
+        &mut XenConsole,
         report.version,
-        ", ",
         report.lines,
-        " lines, ",
         report.rdists,
-        " redistributors: "
+        report.result,
     );
-    match report.result {
-        Ok(t) => {
-            msg!(@append &mut line;
-                "timers off (CNTP_CTL ",
-                Hex(t.timers.cntp_ctl),
-                ", CNTHP_CTL ",
-                Hex(t.timers.cnthp_ctl),
-                " before), saved, reset, restored; the state reads back as saved (save ",
-                t.save_ticks,
-                " ticks, restore ",
-                t.restore_ticks,
-                " ticks)"
-            );
-            XenConsole.line(Level::Info, &line);
-            0
-        }
-        Err(e) => {
-            msg!(@append &mut line; "FAILED: ", e);
-            XenConsole.line(Level::Warning, &line);
-            e.errno().code()
-        }
-    }
+    rc
 }
 
 /// time_suspend(): turn off the boot CPU's EL2 physical (CNTP) and

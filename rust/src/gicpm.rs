@@ -4,7 +4,11 @@
 //! the real GICv2/GICv3 (see `xen::gic`) with the save/restore code of
 //! [`crate::gic`].
 
+use core::ffi::CStr;
+
 use crate::gic::GicError;
+use crate::layer::{Level, Log};
+use crate::msg;
 use crate::timer::{self, Stopped, TimerRegs};
 
 /// A GIC whose state can be saved into a context, lost, and restored.
@@ -50,21 +54,102 @@ impl SelftestError {
     }
 }
 
-impl crate::line::Piece for SelftestError {
-    /// As Rust's `{:?}` prints it.
-    fn put(&self, line: &mut crate::line::Line) {
-        let (name, inner) = match *self {
-            SelftestError::TimersNotQuiet => ("TimersNotQuiet", None),
-            SelftestError::Save(e) => ("Save", Some(e)),
-            SelftestError::Restore(e) => ("Restore", Some(e)),
-            SelftestError::Resave(e) => ("Resave", Some(e)),
-            SelftestError::Rerestore(e) => ("Rerestore", Some(e)),
-            SelftestError::Mismatch => ("Mismatch", None),
-        };
-        line.push_str(name);
-        if let Some(e) = inner {
-            crate::msg!(@append line; "(", e, ")");
+impl SelftestError {
+    /// Its name and the GIC error inside it, as Rust's `{:?}` names them.
+    pub const fn parts(self) -> (&'static CStr, Option<GicError>) {
+        match self {
+            SelftestError::TimersNotQuiet => (c"TimersNotQuiet", None),
+            SelftestError::Save(e) => (c"Save", Some(e)),
+            SelftestError::Restore(e) => (c"Restore", Some(e)),
+            SelftestError::Resave(e) => (c"Resave", Some(e)),
+            SelftestError::Rerestore(e) => (c"Rerestore", Some(e)),
+            SelftestError::Mismatch => (c"Mismatch", None),
         }
+    }
+}
+
+/// The self-test's report, one line on `log`: the GIC (`version`, its
+/// interrupt `lines` and redistributors `rdists`) and the outcome, an error
+/// as Rust's `{:?}` prints it.
+pub fn report(
+    log: &mut impl Log,
+    version: &'static CStr,
+    lines: usize,
+    rdists: usize,
+    result: Result<Selftest, SelftestError>,
+) {
+    let e = match result {
+        Ok(t) => {
+            return log.line(
+                Level::Info,
+                &msg!(
+                    "xen-suspend: GIC self-test: ",
+                    str(version),
+                    ", ",
+                    lines,
+                    " lines, ",
+                    rdists,
+                    " redistributors: timers off (CNTP_CTL ",
+                    hex(t.timers.cntp_ctl),
+                    ", CNTHP_CTL ",
+                    hex(t.timers.cnthp_ctl),
+                    " before), saved, reset, restored; the state reads back as saved (save ",
+                    t.save_ticks,
+                    " ticks, restore ",
+                    t.restore_ticks,
+                    " ticks)"
+                ),
+            );
+        }
+        Err(e) => e,
+    };
+    let (step, inner) = e.parts();
+    match inner {
+        None => log.line(
+            Level::Warning,
+            &msg!(
+                "xen-suspend: GIC self-test: ",
+                str(version),
+                ", ",
+                lines,
+                " lines, ",
+                rdists,
+                " redistributors: FAILED: ",
+                str(step)
+            ),
+        ),
+        Some(GicError::WakerTimeout { cpu }) => log.line(
+            Level::Warning,
+            &msg!(
+                "xen-suspend: GIC self-test: ",
+                str(version),
+                ", ",
+                lines,
+                " lines, ",
+                rdists,
+                " redistributors: FAILED: ",
+                str(step),
+                "(WakerTimeout { cpu: ",
+                cpu,
+                " })"
+            ),
+        ),
+        Some(g) => log.line(
+            Level::Warning,
+            &msg!(
+                "xen-suspend: GIC self-test: ",
+                str(version),
+                ", ",
+                lines,
+                " lines, ",
+                rdists,
+                " redistributors: FAILED: ",
+                str(step),
+                "(",
+                str(g.name()),
+                ")"
+            ),
+        ),
     }
 }
 
@@ -131,6 +216,37 @@ fn cycle<G: SuspendableGic>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::line::Msg;
+
+    /// The last line logged.
+    #[derive(Default)]
+    struct LastLine(String);
+
+    impl Log for LastLine {
+        fn line(&mut self, _level: Level, msg: &Msg<'_>) {
+            self.0 = msg.text();
+        }
+    }
+
+    #[test]
+    fn a_passing_self_test_reports_its_timings() {
+        let mut log = LastLine::default();
+        let t = Selftest {
+            timers: Stopped {
+                cntp_ctl: 0x5,
+                cnthp_ctl: 0x1,
+            },
+            save_ticks: 120,
+            restore_ticks: 340,
+        };
+        report(&mut log, c"GICv2", 288, 0, Ok(t));
+        assert_eq!(
+            log.0,
+            "xen-suspend: GIC self-test: GICv2, 288 lines, 0 redistributors: timers off \
+             (CNTP_CTL 0x5, CNTHP_CTL 0x1 before), saved, reset, restored; the state reads \
+             back as saved (save 120 ticks, restore 340 ticks)"
+        );
+    }
 
     #[test]
     fn errors_print_as_rust_debug_does() {
@@ -152,7 +268,14 @@ mod tests {
             ]);
         }
         for e in all {
-            assert_eq!(crate::msg!(e).text(), format!("{e:?}"));
+            let mut log = LastLine::default();
+            report(&mut log, c"GICv3", 96, 2, Err(e));
+            assert_eq!(
+                log.0,
+                format!(
+                    "xen-suspend: GIC self-test: GICv3, 96 lines, 2 redistributors: FAILED: {e:?}"
+                )
+            );
             let want = match e {
                 SelftestError::TimersNotQuiet | SelftestError::Mismatch => crate::errno::Errno::EIO,
                 SelftestError::Save(g)

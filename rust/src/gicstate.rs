@@ -53,17 +53,6 @@ pub enum Loc {
     Gicc(usize),
 }
 
-impl crate::line::Piece for Loc {
-    fn put(&self, line: &mut crate::line::Line) {
-        use crate::line::Hex;
-        match *self {
-            Loc::Gicd(off) => crate::msg!(@append line; "GICD+", Hex(off as u64)),
-            Loc::Gicr(i, off) => crate::msg!(@append line; "GICR", i, "+", Hex(off as u64)),
-            Loc::Gicc(off) => crate::msg!(@append line; "GICC+", Hex(off as u64)),
-        }
-    }
-}
-
 /// Whether a register's content must survive the suspend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -308,7 +297,6 @@ impl Report {
     /// (the option was on, nothing was taken) says the check did not run.
     pub fn log(report: Option<&Report>, log: &mut impl crate::layer::Log) {
         use crate::layer::Level;
-        use crate::line::Hex;
         let Some(r) = report else {
             log.line(
                 Level::Warning,
@@ -334,21 +322,51 @@ impl Report {
             ),
         );
         for c in r.changes.iter().flatten() {
-            log.line(
-                Level::Info,
-                &crate::msg!(
-                    "xen-suspend: TEST: GIC state check: ",
-                    c.loc,
-                    match c.kind {
-                        Kind::State => " differs: ",
-                        Kind::Pending => " pending: ",
-                    },
-                    Hex(c.before),
-                    " before, ",
-                    Hex(c.after),
-                    " after"
+            let kind = match c.kind {
+                Kind::State => c" differs: ",
+                Kind::Pending => c" pending: ",
+            };
+            let (before, after) = (c.before, c.after);
+            match c.loc {
+                Loc::Gicd(off) => log.line(
+                    Level::Info,
+                    &crate::msg!(
+                        "xen-suspend: TEST: GIC state check: GICD+",
+                        hex(off),
+                        str(kind),
+                        hex(before),
+                        " before, ",
+                        hex(after),
+                        " after"
+                    ),
                 ),
-            );
+                Loc::Gicr(i, off) => log.line(
+                    Level::Info,
+                    &crate::msg!(
+                        "xen-suspend: TEST: GIC state check: GICR",
+                        i,
+                        "+",
+                        hex(off),
+                        str(kind),
+                        hex(before),
+                        " before, ",
+                        hex(after),
+                        " after"
+                    ),
+                ),
+                Loc::Gicc(off) => log.line(
+                    Level::Info,
+                    &crate::msg!(
+                        "xen-suspend: TEST: GIC state check: GICC+",
+                        hex(off),
+                        str(kind),
+                        hex(before),
+                        " before, ",
+                        hex(after),
+                        " after"
+                    ),
+                ),
+            }
         }
     }
 }
@@ -505,12 +523,12 @@ mod tests {
     #[test]
     fn the_report_says_counts_and_changes() {
         use crate::layer::{Level, Log};
-        use crate::line::Line;
+        use crate::line::Msg;
         #[derive(Default)]
         struct VecLog(Vec<(Level, String)>);
         impl Log for VecLog {
-            fn line(&mut self, level: Level, line: &Line) {
-                self.0.push((level, line.text()));
+            fn line(&mut self, level: Level, msg: &Msg<'_>) {
+                self.0.push((level, msg.text()));
             }
         }
         let mut r = Report::default();

@@ -4,9 +4,8 @@
 //! gathers the facts and calls these.
 
 use crate::errno::Errno;
-use crate::hostpm::{Outcome, Policy, Refusal, Stage, Step};
+use crate::hostpm::{Outcome, Policy, Refusal, Stage, Step, StepError};
 use crate::layer::{Level, Log};
-use crate::line::{Left, Right};
 use crate::msg;
 use crate::vclock::DomUs;
 
@@ -31,12 +30,12 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
                 Level::Info,
                 &msg!(
                     "xen-suspend: host suspend: domUs that run are ",
-                    match domus {
-                        DomUs::Freeze => "frozen and thawed",
-                        DomUs::Deny => "an obstacle (DENIED)",
-                    },
+                    str(match domus {
+                        DomUs::Freeze => c"frozen and thawed",
+                        DomUs::Deny => c"an obstacle (DENIED)",
+                    }),
                     " (xsr_host_suspend_domus=",
-                    domus.name(),
+                    str(domus.name()),
                     ")"
                 ),
             );
@@ -56,29 +55,53 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
                     Level::Info,
                     &msg!(
                         "xen-suspend: host suspend offered to the hardware domain as a dry run up to '",
-                        stage.name(),
+                        str(stage.name()),
                         "' (suspend_test)"
                     ),
                 );
             }
         }
         Err(why) => {
-            let mut line = msg!("xen-suspend: host suspend not offered to the hardware domain: ");
-            match why {
-                Refusal::OldPsci(_) => msg!(@append &mut line;
-                    "firmware PSCI ", major, ".", minor, " is older than 1.0"
+            let why = match why {
+                Refusal::OldPsci(_) => {
+                    return log.line(
+                        Level::Info,
+                        &msg!(
+                            "xen-suspend: host suspend not offered to the hardware domain: firmware PSCI ",
+                            major,
+                            ".",
+                            minor,
+                            " is older than 1.0"
+                        ),
+                    );
+                }
+                Refusal::NoFirmwareSuspend(code) => {
+                    return log.line(
+                        Level::Info,
+                        &msg!(
+                            "xen-suspend: host suspend not offered to the hardware domain: firmware PSCI ",
+                            major,
+                            ".",
+                            minor,
+                            " has no SYSTEM_SUSPEND (PSCI_FEATURES: ",
+                            signed(code),
+                            ")"
+                        ),
+                    );
+                }
+                Refusal::Console => c"a console UART cannot suspend",
+                Refusal::Iommu => c"the IOMMU cannot suspend",
+                Refusal::NoResumeEntry => {
+                    c"a real suspend is not enabled (xsr_host_suspend on Xen's command line)"
+                }
+            };
+            log.line(
+                Level::Info,
+                &msg!(
+                    "xen-suspend: host suspend not offered to the hardware domain: ",
+                    str(why)
                 ),
-                Refusal::NoFirmwareSuspend(code) => msg!(@append &mut line;
-                    "firmware PSCI ", major, ".", minor,
-                    " has no SYSTEM_SUSPEND (PSCI_FEATURES: ", code, ")"
-                ),
-                Refusal::Console => line.push_str("a console UART cannot suspend"),
-                Refusal::Iommu => line.push_str("the IOMMU cannot suspend"),
-                Refusal::NoResumeEntry => line.push_str(
-                    "a real suspend is not enabled (xsr_host_suspend on Xen's command line)",
-                ),
-            }
-            log.line(Level::Info, &line);
+            );
         }
     }
 }
@@ -111,11 +134,11 @@ pub fn starting(log: &mut impl Log, stage: Stage, freq: u64) {
         Level::Info,
         &msg!(
             "xen-suspend: host suspend: ",
-            if stage == Stage::Full {
-                "suspending"
+            str(if stage == Stage::Full {
+                c"suspending"
             } else {
                 stage.name()
-            },
+            }),
             " (counter ",
             freq,
             " Hz)"
@@ -130,11 +153,11 @@ pub fn step(log: &mut impl Log, step: Step, undo: bool, ticks: u64, freq: u64) {
         Level::Info,
         &msg!(
             "xen-suspend: host ",
-            if undo { "resume " } else { "suspend" },
+            str(if undo { c"resume " } else { c"suspend" }),
             " ",
-            Left(step.name(), 14),
+            left(step.name(), 14),
             " ",
-            Right(ticks_to_us(ticks, freq), 8),
+            right(ticks_to_us(ticks, freq), 8),
             " us"
         ),
     );
@@ -165,7 +188,7 @@ pub fn gic_restore_failed(log: &mut impl Log, e: Errno) {
         Level::Warning,
         &msg!(
             "xen-suspend: host resume: the GIC restore failed (",
-            e,
+            errno(e),
             "); interrupts may be lost"
         ),
     );
@@ -191,7 +214,7 @@ pub fn outcome(
             Level::Info,
             &msg!(
                 "xen-suspend: host suspend: dry run to '",
-                s.name(),
+                str(s.name()),
                 "' done (",
                 total,
                 " us, held ",
@@ -209,14 +232,43 @@ pub fn outcome(
                 " us)"
             ),
         ),
-        Outcome::Failed { step, error } => log.line(
+        Outcome::Failed {
+            step,
+            error: StepError::Xen(e),
+        } => log.line(
             Level::Warning,
             &msg!(
                 "xen-suspend: host suspend: failed at ",
-                step.name(),
+                str(step.name()),
                 ": ",
-                error,
+                errno(e),
                 "; unwound"
+            ),
+        ),
+        Outcome::Failed {
+            step,
+            error: StepError::Firmware(p),
+        } => log.line(
+            Level::Warning,
+            &msg!(
+                "xen-suspend: host suspend: failed at ",
+                str(step.name()),
+                ": firmware: ",
+                str(p.name()),
+                "; unwound"
+            ),
+        ),
+        Outcome::Failed {
+            step,
+            error: StepError::DomainRuns(id),
+        } => log.line(
+            Level::Warning,
+            &msg!(
+                "xen-suspend: host suspend: failed at ",
+                str(step.name()),
+                ": d",
+                id,
+                " is running, not suspended; unwound"
             ),
         ),
     }
@@ -238,16 +290,15 @@ pub fn woke_during(log: &mut impl Log, id: u16) {
 mod tests {
     use super::*;
     use crate::hostpm::tests::policy as test_policy;
-    use crate::hostpm::StepError;
-    use crate::line::Line;
+    use crate::line::Msg;
     use crate::psci::PsciError;
 
     #[derive(Default)]
     struct VecLog(Vec<(Level, String)>);
 
     impl Log for VecLog {
-        fn line(&mut self, level: Level, line: &Line) {
-            self.0.push((level, line.text()));
+        fn line(&mut self, level: Level, msg: &Msg<'_>) {
+            self.0.push((level, msg.text()));
         }
     }
 
@@ -367,6 +418,19 @@ mod tests {
             0,
             None,
         );
+        for error in [StepError::Xen(Errno::EBUSY), StepError::DomainRuns(1)] {
+            outcome(
+                &mut log,
+                Outcome::Failed {
+                    step: Step::Gic,
+                    error,
+                },
+                0,
+                f,
+                0,
+                None,
+            );
+        }
         assert_eq!(
             texts(&log),
             [
@@ -374,8 +438,12 @@ mod tests {
                 "xen-suspend: host suspend: dry run to 'devices' done (7 us, held 5000 us)",
                 "xen-suspend: host suspend: d1's wake-up interrupt came before the firmware call: the host stays up, unwound (9 us)",
                 "xen-suspend: host suspend: failed at firmware: firmware: DENIED; unwound",
+                "xen-suspend: host suspend: failed at gic: errno -16; unwound",
+                "xen-suspend: host suspend: failed at gic: d1 is running, not suspended; unwound",
             ]
         );
-        assert_eq!(log.0[3].0, Level::Warning);
+        for (level, _) in &log.0[3..] {
+            assert_eq!(*level, Level::Warning);
+        }
     }
 }

@@ -4,7 +4,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::abi::XSR_ABI_VERSION;
 use crate::errno::Errno;
-use crate::line::Line;
+use crate::line::Msg;
 use crate::msg;
 
 /// The crate version, as printed at boot.
@@ -32,7 +32,7 @@ pub enum Level {
 /// vector in the tests. One call is one line; the line carries no newline.
 pub trait Log {
     /// Write one line.
-    fn line(&mut self, level: Level, line: &Line);
+    fn line(&mut self, level: Level, msg: &Msg<'_>);
 }
 
 /// Why [`init`] refused to enable the layer.
@@ -91,9 +91,9 @@ pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
         Level::Info,
         &msg!(
             "xen-suspend: Rust suspend layer v",
-            VERSION,
+            env!("CARGO_PKG_VERSION"),
             " present (git ",
-            GIT_REV,
+            env!("XSR_GIT_REV"),
             ", interface ",
             XSR_ABI_VERSION,
             ")"
@@ -111,8 +111,8 @@ mod tests {
     struct VecLog(Vec<String>);
 
     impl Log for VecLog {
-        fn line(&mut self, _level: Level, line: &Line) {
-            self.0.push(line.text());
+        fn line(&mut self, _level: Level, msg: &Msg<'_>) {
+            self.0.push(msg.text());
         }
     }
 

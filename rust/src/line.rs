@@ -1,335 +1,405 @@
-//! One console line, built from pieces without `core::fmt`.
+//! One console line, formatted by Xen's own printk.
 //!
-//! Xen's console takes bytes; the layer's messages are text and integers.
-//! `core::fmt` would do, but it links about 5 KB of generic machinery
-//! (padding, Display/Debug tables, UTF-8 validation) into the hypervisor for
-//! some thirty messages. A [`Line`] is a stack buffer that the [`msg!`]
-//! macro fills piece by piece: strings, decimal and hexadecimal integers,
-//! padded columns. No heap; text that does not fit is cut at a character
-//! boundary and marked [`Line::truncated`]; nothing here can fail or panic.
+//! `core::fmt` would link about 5 KB of generic machinery into the
+//! hypervisor (padding, Display/Debug tables, UTF-8 validation), and a
+//! formatter of our own duplicates the one Xen already has. A [`Msg`] is a
+//! printf format and its arguments, handed to Xen's `printk` in one call.
+//!
+//! The [`msg!`] macro writes the format: each piece of a message names how
+//! it prints (`hex(v)`, `signed(v)`, `str(s)`, ...), and the macro puts the
+//! matching conversion into the format next to an [`Arg`] built by the
+//! matching typed constructor. So a conversion always has an argument of its
+//! kind (a `%s` never gets an integer, which would make printk read memory
+//! at that address), and the check that there is exactly one argument per
+//! conversion runs at compile time ([`format`]). The tests read a message
+//! with a small printf of their own ([`Msg::text`]), which also checks each
+//! conversion against the kind of its argument.
 //!
 //! [`msg!`]: crate::msg
 
-/// The longest line the layer prints; the rest of a longer one is cut.
-pub const LINE_MAX: usize = 256;
+use core::ffi::CStr;
 
-/// A console line under construction (at most [`LINE_MAX`] bytes, always
-/// whole UTF-8 characters).
-pub struct Line {
-    buf: [u8; LINE_MAX],
-    len: usize,
-    truncated: bool,
+/// The most arguments a message takes (Xen's printk gets them all, the
+/// unused ones as 0, which a format ignores).
+pub const MAX_ARGS: usize = 8;
+
+/// One argument of a message: 64 bits, as the AArch64 procedure call
+/// standard passes an `unsigned long`, a `long` or a pointer to a variadic
+/// function.
+#[derive(Clone, Copy, Debug)]
+pub struct Arg {
+    bits: u64,
+    #[cfg(test)]
+    kind: Kind,
 }
 
-impl Line {
-    /// An empty line.
-    pub const fn new() -> Self {
-        Self {
-            buf: [0; LINE_MAX],
-            len: 0,
-            truncated: false,
-        }
-    }
-
-    /// The bytes written so far.
-    pub fn as_bytes(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
-    }
-
-    /// Its length in bytes.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether nothing was written.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Whether some text was dropped because the line was full.
-    pub fn truncated(&self) -> bool {
-        self.truncated
-    }
-
-    /// Append `s`, or as much of it as fits without splitting a character.
-    #[inline(never)]
-    pub fn push_str(&mut self, s: &str) {
-        let room = LINE_MAX - self.len;
-        let mut take = s.len().min(room);
-        while !s.is_char_boundary(take) {
-            take -= 1;
-        }
-        if take < s.len() {
-            self.truncated = true;
-        }
-        if let (Some(dst), Some(src)) = (
-            self.buf.get_mut(self.len..self.len + take),
-            s.as_bytes().get(..take),
-        ) {
-            dst.copy_from_slice(src);
-            self.len += take;
-        }
-    }
-
-    /// Append one ASCII byte if it fits.
-    fn push_ascii(&mut self, b: u8) {
-        match self.buf.get_mut(self.len) {
-            Some(slot) if b.is_ascii() => {
-                *slot = b;
-                self.len += 1;
-            }
-            _ => self.truncated = true,
-        }
-    }
-
-    /// Append `v` in decimal.
-    #[inline(never)]
-    pub fn push_dec(&mut self, v: u64) {
-        self.push_digits(v, 10);
-    }
-
-    /// Append `v` in decimal with a leading '-' when negative.
-    #[inline(never)]
-    pub fn push_signed(&mut self, v: i64) {
-        if v < 0 {
-            self.push_ascii(b'-');
-        }
-        self.push_dec(v.unsigned_abs());
-    }
-
-    /// Append `v` in hexadecimal with a "0x" prefix (Rust's `{:#x}`).
-    #[inline(never)]
-    pub fn push_hex(&mut self, v: u64) {
-        self.push_str("0x");
-        self.push_digits(v, 16);
-    }
-
-    /// Append spaces until the line is `width` bytes past `start`.
-    fn pad_from(&mut self, start: usize, width: usize) {
-        while self.len < start.saturating_add(width) && self.len < LINE_MAX {
-            self.push_ascii(b' ');
-        }
-    }
-
-    #[inline(never)]
-    fn push_digits(&mut self, mut v: u64, base: u64) {
-        // u64::MAX has 20 decimal digits.
-        let mut digits = [0u8; 20];
-        let mut n = 0;
-        loop {
-            let d = (v % base) as u8;
-            if let Some(slot) = digits.get_mut(n) {
-                *slot = if d < 10 { b'0' + d } else { b'a' + d - 10 };
-            }
-            n += 1;
-            v /= base;
-            if v == 0 || n == digits.len() {
-                break;
-            }
-        }
-        for &d in digits.get(..n).unwrap_or_default().iter().rev() {
-            self.push_ascii(d);
-        }
-    }
+/// What an argument is (tests: the printf of [`Msg::text`] checks it).
+#[cfg(test)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Unsigned,
+    Signed,
+    Str(&'static CStr),
 }
 
-impl Default for Line {
-    fn default() -> Self {
-        Self::new()
-    }
+/// An unsigned integer that widens to `u64` without loss.
+pub trait Unsigned: Copy {
+    /// The value as a `u64`.
+    fn widen(self) -> u64;
 }
 
-/// Something [`msg!`](crate::msg) can put on a line.
-pub trait Piece {
-    /// Append this piece to `line`.
-    fn put(&self, line: &mut Line);
-}
-
-impl Piece for str {
-    fn put(&self, line: &mut Line) {
-        line.push_str(self);
-    }
-}
-
-impl<T: Piece + ?Sized> Piece for &T {
-    fn put(&self, line: &mut Line) {
-        (**self).put(line);
-    }
-}
-
-macro_rules! unsigned_pieces {
+macro_rules! unsigned {
     ($($t:ty),*) => {$(
-        impl Piece for $t {
-            fn put(&self, line: &mut Line) {
-                line.push_dec(u64::from(*self));
+        impl Unsigned for $t {
+            fn widen(self) -> u64 {
+                u64::from(self)
             }
         }
     )*};
 }
-unsigned_pieces!(u8, u16, u32, u64);
+unsigned!(u8, u16, u32, u64);
 
-impl Piece for usize {
-    fn put(&self, line: &mut Line) {
+impl Unsigned for usize {
+    fn widen(self) -> u64 {
         // usize is 64 bits on every target the layer builds for.
-        line.push_dec(*self as u64);
+        self as u64
     }
 }
 
-impl Piece for i32 {
-    fn put(&self, line: &mut Line) {
-        line.push_signed(i64::from(*self));
-    }
-}
-
-impl Piece for i64 {
-    fn put(&self, line: &mut Line) {
-        line.push_signed(*self);
-    }
-}
-
-/// An integer in hexadecimal with a "0x" prefix.
-#[derive(Clone, Copy)]
-pub struct Hex(pub u64);
-
-impl Piece for Hex {
-    fn put(&self, line: &mut Line) {
-        line.push_hex(self.0);
-    }
-}
-
-/// A piece left-aligned in a column of at least `width` bytes.
-pub struct Left<P>(pub P, pub usize);
-
-impl<P: Piece> Piece for Left<P> {
-    fn put(&self, line: &mut Line) {
-        let start = line.len();
-        self.0.put(line);
-        line.pad_from(start, self.1);
-    }
-}
-
-/// An unsigned integer right-aligned in a column of at least `width` bytes.
-pub struct Right(pub u64, pub usize);
-
-impl Piece for Right {
-    fn put(&self, line: &mut Line) {
-        let mut digits = 1;
-        let mut rest = self.0 / 10;
-        while rest != 0 {
-            digits += 1;
-            rest /= 10;
+impl Arg {
+    /// For `%lu` and `%lx`.
+    pub fn unsigned(v: impl Unsigned) -> Self {
+        Self {
+            bits: v.widen(),
+            #[cfg(test)]
+            kind: Kind::Unsigned,
         }
-        let start = line.len();
-        line.pad_from(start, self.1.saturating_sub(digits));
-        line.push_dec(self.0);
+    }
+
+    /// For `%ld`.
+    pub fn signed(v: impl Into<i64>) -> Self {
+        Self {
+            bits: v.into() as u64,
+            #[cfg(test)]
+            kind: Kind::Signed,
+        }
+    }
+
+    /// For `%s`: a NUL-terminated string that lives as long as Xen.
+    pub fn str(s: &'static CStr) -> Self {
+        Self {
+            bits: s.as_ptr() as u64,
+            #[cfg(test)]
+            kind: Kind::Str(s),
+        }
+    }
+
+    /// What printk receives.
+    pub fn bits(self) -> u64 {
+        self.bits
     }
 }
 
-/// Build a [`Line`] from pieces: `msg!("d", id, "v", vcpu, ": resumed")`;
-/// `msg!(@append &mut line; pieces...)` appends to an existing one.
+/// A message: a format as Xen's printk takes it and one argument per
+/// conversion. The format starts with `%s%s`, for the two log-level
+/// prefixes Xen's console reads (see `xen::XenConsole`), and ends with a
+/// newline; only [`msg!`](crate::msg) makes one.
+#[derive(Clone, Copy, Debug)]
+pub struct Msg<'a> {
+    fmt: &'static CStr,
+    args: &'a [Arg],
+}
+
+impl<'a> Msg<'a> {
+    /// A message from a format checked by [`format`] and its arguments
+    /// (what [`msg!`](crate::msg) expands to).
+    #[doc(hidden)]
+    pub const fn new(fmt: &'static CStr, args: &'a [Arg]) -> Self {
+        Self { fmt, args }
+    }
+
+    /// The format, with its `%s%s` level prefixes and its newline.
+    pub fn format(&self) -> &'static CStr {
+        self.fmt
+    }
+
+    /// Argument `i`, or 0 past the last one.
+    pub fn arg(&self, i: usize) -> u64 {
+        self.args.get(i).map_or(0, |a| a.bits)
+    }
+}
+
+/// The format [`msg!`](crate::msg) assembled, `text` with two NULs at its
+/// end, checked at compile time (the macro evaluates it in a `const`
+/// block, so a failed check stops the build and nothing of this function is
+/// linked): it has exactly one `%` per argument after the two prefixes (a
+/// `%` typed in a message's text would take an argument that is not
+/// there), at most [`MAX_ARGS`] arguments, and no NUL inside.
+///
+/// The second NUL is not part of the C string. It keeps the bytes from
+/// looking like a C string to LLVM, which would otherwise pool every
+/// format into one mergeable `.rodata.str1.1` section: then Xen's build
+/// could no longer free the formats only boot code uses (patch 0031 moves
+/// a constant's own section), and 1.3 kB of boot-only text would stay.
+#[doc(hidden)]
+pub const fn format(text: &'static str, args: usize) -> &'static CStr {
+    let b = text.as_bytes();
+    let mut percent = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            percent += 1;
+        }
+        i += 1;
+    }
+    assert!(percent == args + 2, "a message's text must not contain '%'");
+    assert!(args <= MAX_ARGS, "too many arguments for one message");
+    assert!(
+        b.len() >= 2 && b[b.len() - 1] == 0,
+        "a format ends with two NULs"
+    );
+    match CStr::from_bytes_with_nul(b.split_at(b.len() - 1).0) {
+        Ok(s) => s,
+        Err(_) => panic!("a message must not contain NUL"),
+    }
+}
+
+/// Build a [`Msg`] from pieces: `msg!("d", id, "v", vcpu, ": at ",
+/// hex(entry))`. A piece is one of
+/// - a literal (a string or a number), or a macro that gives one
+///   (`env!(...)`): text;
+/// - `hex(v)`: an unsigned integer as `0x` and hexadecimal digits;
+/// - `signed(v)`: a signed integer in decimal;
+/// - `errno(e)`: an [`Errno`](crate::errno::Errno) as `errno -16`, the
+///   value C sees;
+/// - `str(s)`: a `&'static CStr`;
+/// - `left(s, W)`: a `&'static CStr` left-aligned in a column of at least
+///   `W` (a literal) bytes;
+/// - `right(v, W)`: an unsigned integer right-aligned in a column of at
+///   least `W` bytes;
+/// - any other expression: an unsigned integer in decimal.
+///
+/// The arguments are borrowed: use the message in the statement that makes
+/// it (`log.line(level, &msg!(...))`).
 #[macro_export]
 macro_rules! msg {
-    (@append $line:expr; $($piece:expr),* $(,)?) => {{
-        let line: &mut $crate::line::Line = $line;
-        $( $crate::line::Piece::put(&$piece, &mut *line); )*
-    }};
-    ($($piece:expr),* $(,)?) => {{
-        let mut line = $crate::line::Line::new();
-        $( $crate::line::Piece::put(&$piece, &mut line); )*
-        line
-    }};
+    ($($piece:tt)*) => {
+        $crate::__msg!([] [] $($piece)*)
+    };
+}
+
+/// The pieces of [`msg!`], one at a time: the format so far, the arguments
+/// so far, the rest.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __msg {
+    ([$($f:expr),*] [$($a:expr),*] $(,)?) => {
+        $crate::line::Msg::new(
+            const { $crate::line::format(concat!("%s%s", $($f,)* "\n\0\0"), 0 $(+ $crate::__one!($a))*) },
+            &[$($a),*],
+        )
+    };
+    ([$($f:expr),*] [$($a:expr),*] $l:literal $(, $($rest:tt)*)?) => {
+        $crate::__msg!([$($f,)* $l] [$($a),*] $($($rest)*)?)
+    };
+    ([$($f:expr),*] [$($a:expr),*] hex($e:expr) $(, $($rest:tt)*)?) => {
+        $crate::__msg!([$($f,)* "0x%lx"] [$($a,)* $crate::line::Arg::unsigned($e)] $($($rest)*)?)
+    };
+    ([$($f:expr),*] [$($a:expr),*] signed($e:expr) $(, $($rest:tt)*)?) => {
+        $crate::__msg!([$($f,)* "%ld"] [$($a,)* $crate::line::Arg::signed($e)] $($($rest)*)?)
+    };
+    ([$($f:expr),*] [$($a:expr),*] errno($e:expr) $(, $($rest:tt)*)?) => {
+        $crate::__msg!(
+            [$($f,)* "errno %ld"]
+            [$($a,)* $crate::line::Arg::signed($crate::errno::Errno::code($e))]
+            $($($rest)*)?
+        )
+    };
+    ([$($f:expr),*] [$($a:expr),*] str($e:expr) $(, $($rest:tt)*)?) => {
+        $crate::__msg!([$($f,)* "%s"] [$($a,)* $crate::line::Arg::str($e)] $($($rest)*)?)
+    };
+    ([$($f:expr),*] [$($a:expr),*] left($e:expr, $w:literal) $(, $($rest:tt)*)?) => {
+        $crate::__msg!(
+            [$($f,)* concat!("%-", $w, "s")]
+            [$($a,)* $crate::line::Arg::str($e)]
+            $($($rest)*)?
+        )
+    };
+    ([$($f:expr),*] [$($a:expr),*] right($e:expr, $w:literal) $(, $($rest:tt)*)?) => {
+        $crate::__msg!(
+            [$($f,)* concat!("%", $w, "lu")]
+            [$($a,)* $crate::line::Arg::unsigned($e)]
+            $($($rest)*)?
+        )
+    };
+    ([$($f:expr),*] [$($a:expr),*] $m:ident!($($t:tt)*) $(, $($rest:tt)*)?) => {
+        $crate::__msg!([$($f,)* $m!($($t)*)] [$($a),*] $($($rest)*)?)
+    };
+    ([$($f:expr),*] [$($a:expr),*] $e:expr $(, $($rest:tt)*)?) => {
+        $crate::__msg!([$($f,)* "%lu"] [$($a,)* $crate::line::Arg::unsigned($e)] $($($rest)*)?)
+    };
+}
+
+/// 1, whatever it is given (counts [`msg!`]'s arguments).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __one {
+    ($e:expr) => {
+        1
+    };
 }
 
 #[cfg(test)]
-impl Line {
-    /// The line as a `String` (tests).
+impl Msg<'_> {
+    /// The line as Xen's printk would print it, without the level
+    /// prefixes and the newline (tests). Reads the conversions `msg!`
+    /// writes, as Xen's vsnprintf reads them, and panics on any other or
+    /// on an argument of the wrong kind.
     pub fn text(&self) -> String {
-        String::from_utf8(self.as_bytes().to_vec()).expect("a line is UTF-8")
+        let fmt = self.fmt.to_str().expect("a format is UTF-8");
+        let fmt = fmt
+            .strip_prefix("%s%s")
+            .and_then(|f| f.strip_suffix('\n'))
+            .expect("a format has its level prefixes and its newline");
+        let mut out = String::new();
+        let mut args = self.args.iter();
+        let mut chars = fmt.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            let left = chars.next_if_eq(&'-').is_some();
+            let mut width = 0;
+            while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+                width = width * 10 + d as usize;
+                chars.next();
+            }
+            let long = chars.next_if_eq(&'l').is_some();
+            let conv = chars.next().expect("a conversion");
+            let arg = args.next().expect("an argument for each conversion");
+            let s = match (conv, long, arg.kind) {
+                ('u', true, Kind::Unsigned) => arg.bits.to_string(),
+                ('x', true, Kind::Unsigned) => format!("{:x}", arg.bits),
+                ('d', true, Kind::Signed) => (arg.bits as i64).to_string(),
+                ('s', false, Kind::Str(s)) => s.to_str().expect("UTF-8").to_string(),
+                other => panic!("%{conv} does not read {other:?}"),
+            };
+            if left {
+                out.push_str(&format!("{s:<width$}"));
+            } else {
+                out.push_str(&format!("{s:>width$}"));
+            }
+        }
+        assert!(args.next().is_none(), "an argument without a conversion");
+        out
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::errno::Errno;
     use proptest::prelude::*;
+
+    /// What a message prints, its format and its number of arguments (a
+    /// message borrows its arguments for the statement that makes it).
+    fn read(m: &Msg<'_>) -> (String, &'static CStr, usize) {
+        (m.text(), m.format(), m.args.len())
+    }
 
     #[test]
     fn joins_text_and_numbers() {
-        let l = msg!(
+        let (d, v) = (1u16, 0u32);
+        let (text, fmt, _) = read(&msg!(
             "d",
-            1u16,
+            d,
             "v",
-            0u32,
+            v,
             ": at ",
-            Hex(0x4008_0000),
+            hex(0x4008_0000u64),
             " (",
-            -22i32,
+            signed(-22i32),
+            ", ",
+            errno(Errno::EBUSY),
             ")"
+        ));
+        assert_eq!(text, "d1v0: at 0x40080000 (-22, errno -16)");
+        assert_eq!(
+            fmt, c"%s%sd%luv%lu: at 0x%lx (%ld, errno %ld)\n",
+            "the format Xen's printk gets"
         );
-        assert_eq!(l.text(), "d1v0: at 0x40080000 (-22)");
-        assert!(!l.truncated());
     }
 
     #[test]
     fn integers_at_their_limits() {
-        let l = msg!(
+        let (text, fmt, _) = read(&msg!(
             0u64,
             " ",
             u64::MAX,
             " ",
-            i64::MIN,
+            signed(i64::MIN),
             " ",
-            Hex(0),
+            hex(0u64),
             " ",
-            Hex(u64::MAX)
-        );
+            hex(u64::MAX)
+        ));
+        let _ = fmt;
         assert_eq!(
-            l.text(),
+            text,
             "0 18446744073709551615 -9223372036854775808 0x0 0xffffffffffffffff"
         );
     }
 
     #[test]
     fn columns_pad_like_rust_format() {
-        let l = msg!(
+        let (text, fmt, _) = read(&msg!(
             "[",
-            Left("gic", 6),
+            left(c"gic", 6),
             "][",
-            Right(42, 5),
+            right(42u64, 5),
             "][",
-            Right(123456, 3),
+            right(123456u64, 3),
             "]"
-        );
+        ));
+        assert_eq!(text, format!("[{:<6}][{:>5}][{:>3}]", "gic", 42, 123456));
+        assert_eq!(fmt, c"%s%s[%-6s][%5lu][%3lu]\n");
+    }
+
+    #[test]
+    fn text_from_macros_goes_into_the_format() {
+        let (text, fmt, args) = read(&msg!("v", env!("CARGO_PKG_VERSION"), " ", str(c"x")));
+        assert_eq!(text, format!("v{} x", env!("CARGO_PKG_VERSION")));
         assert_eq!(
-            l.text(),
-            format!("[{:<6}][{:>5}][{:>3}]", "gic", 42, 123456)
+            fmt.to_bytes(),
+            format!("%s%sv{} %s\n", env!("CARGO_PKG_VERSION")).as_bytes()
         );
+        assert_eq!(args, 1);
     }
 
     #[test]
-    fn cuts_at_capacity_and_reports_it() {
-        let long = "x".repeat(LINE_MAX + 10);
-        let mut l = msg!(long.as_str());
-        assert_eq!(l.len(), LINE_MAX);
-        assert!(l.truncated());
-        l.push_dec(7);
-        assert_eq!(l.len(), LINE_MAX);
+    fn the_arguments_past_the_last_read_as_zero() {
+        let m = |m: &Msg<'_>| (m.arg(0), m.arg(1), m.arg(2), m.arg(MAX_ARGS));
+        let (a, b) = (7u8, 9u32);
+        assert_eq!(m(&msg!("a", a, "b", b)), (7, 9, 0, 0));
+        // A literal number is text, not an argument.
+        assert_eq!(m(&msg!("a", 7, "b", 9u32)), (0, 0, 0, 0));
+        assert_eq!(Arg::str(c"s").bits(), c"s".as_ptr() as u64);
     }
 
     #[test]
-    fn never_splits_a_character() {
-        let pad = "y".repeat(LINE_MAX - 1);
-        let l = msg!(pad.as_str(), "é");
-        assert_eq!(l.len(), LINE_MAX - 1);
-        assert!(l.truncated());
-        assert!(l.text().ends_with('y'));
+    #[should_panic(expected = "does not read")]
+    fn the_test_printf_refuses_an_argument_of_the_wrong_kind() {
+        // Only a hand-made message can do this: msg! cannot.
+        let args = [Arg::unsigned(1u8)];
+        Msg::new(c"%s%s%s\n", &args).text();
     }
 
     proptest! {
         #[test]
-        fn numbers_read_as_rust_prints_them(u in any::<u64>(), i in any::<i64>(), w in 0usize..30) {
-            let l = msg!(u, " ", i, " ", Hex(u), " ", Right(u, w), "|", Left("s", w), "|");
-            prop_assert_eq!(l.text(), format!("{u} {i} {u:#x} {u:>w$}|{:<w$}|", "s"));
+        fn numbers_read_as_rust_prints_them(u in any::<u64>(), i in any::<i64>()) {
+            let (text, _, _) = read(&msg!(u, " ", signed(i), " ", hex(u), " ", right(u, 24), "|", left(c"s", 7), "|"));
+            prop_assert_eq!(text, format!("{u} {i} {u:#x} {u:>24}|{:<7}|", "s"));
         }
     }
 }

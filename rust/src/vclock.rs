@@ -35,10 +35,10 @@ impl DomUs {
     pub const DEFAULT: DomUs = DomUs::Freeze;
 
     /// Its `xsr_host_suspend_domus=` name.
-    pub const fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static core::ffi::CStr {
         match self {
-            DomUs::Freeze => "freeze",
-            DomUs::Deny => "deny",
+            DomUs::Freeze => c"freeze",
+            DomUs::Deny => c"deny",
         }
     }
 
@@ -46,7 +46,7 @@ impl DomUs {
     pub fn parse(s: &[u8]) -> Option<DomUs> {
         [DomUs::Freeze, DomUs::Deny]
             .into_iter()
-            .find(|p| p.name().as_bytes() == s)
+            .find(|p| p.name().to_bytes() == s)
     }
 
     /// Its code in an atomic (see [`DomUs::from_code`]).
@@ -91,7 +91,7 @@ mod tests {
     #[test]
     fn policy_names_round_trip_and_freeze_is_the_default() {
         for p in [DomUs::Freeze, DomUs::Deny] {
-            assert_eq!(DomUs::parse(p.name().as_bytes()), Some(p));
+            assert_eq!(DomUs::parse(p.name().to_bytes()), Some(p));
             assert_eq!(DomUs::from_code(p.code()), p);
         }
         assert_eq!(DomUs::DEFAULT, DomUs::Freeze);

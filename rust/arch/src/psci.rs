@@ -158,17 +158,17 @@ impl PsciError {
     }
 
     /// The name PSCI gives the code.
-    pub const fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static core::ffi::CStr {
         match self {
-            PsciError::NotSupported => "NOT_SUPPORTED",
-            PsciError::InvalidParameters => "INVALID_PARAMETERS",
-            PsciError::Denied => "DENIED",
-            PsciError::AlreadyOn => "ALREADY_ON",
-            PsciError::OnPending => "ON_PENDING",
-            PsciError::InternalFailure => "INTERNAL_FAILURE",
-            PsciError::NotPresent => "NOT_PRESENT",
-            PsciError::Disabled => "DISABLED",
-            PsciError::InvalidAddress => "INVALID_ADDRESS",
+            PsciError::NotSupported => c"NOT_SUPPORTED",
+            PsciError::InvalidParameters => c"INVALID_PARAMETERS",
+            PsciError::Denied => c"DENIED",
+            PsciError::AlreadyOn => c"ALREADY_ON",
+            PsciError::OnPending => c"ON_PENDING",
+            PsciError::InternalFailure => c"INTERNAL_FAILURE",
+            PsciError::NotPresent => c"NOT_PRESENT",
+            PsciError::Disabled => c"DISABLED",
+            PsciError::InvalidAddress => c"INVALID_ADDRESS",
         }
     }
 }

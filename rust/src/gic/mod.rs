@@ -130,18 +130,16 @@ impl GicError {
     }
 }
 
-impl crate::line::Piece for GicError {
-    /// As Rust's `{:?}` prints it.
-    fn put(&self, line: &mut crate::line::Line) {
-        match *self {
-            GicError::WakerTimeout { cpu } => {
-                crate::msg!(@append line; "WakerTimeout { cpu: ", cpu, " }")
-            }
-            GicError::RwpTimeout => line.push_str("RwpTimeout"),
-            GicError::ContextTooSmall => line.push_str("ContextTooSmall"),
-            GicError::QuiescentTimeout => line.push_str("QuiescentTimeout"),
-            GicError::NotSaved => line.push_str("NotSaved"),
-            GicError::Mismatch => line.push_str("Mismatch"),
+impl GicError {
+    /// Its name, as Rust's `{:?}` prints it (without the fields).
+    pub const fn name(self) -> &'static core::ffi::CStr {
+        match self {
+            GicError::WakerTimeout { .. } => c"WakerTimeout",
+            GicError::RwpTimeout => c"RwpTimeout",
+            GicError::ContextTooSmall => c"ContextTooSmall",
+            GicError::QuiescentTimeout => c"QuiescentTimeout",
+            GicError::NotSaved => c"NotSaved",
+            GicError::Mismatch => c"Mismatch",
         }
     }
 }

@@ -1,10 +1,10 @@
 //! Xen-facing code of the target build: the raw bindings (private) and the
 //! small safe wrappers the rest of the crate uses.
 
-use core::ffi::{c_char, c_int};
+use core::ffi::{c_char, c_int, CStr};
 
 use crate::layer::{Level, Log};
-use crate::line::Line;
+use crate::line::{self, Msg};
 
 pub mod gic;
 pub mod host;
@@ -64,45 +64,56 @@ const _: () = {
     assert!(sys::PSR_MODE_SVC == psr::MODE_SVC);
 };
 
-/// The NUL-free bytes of one of Xen's XENLOG_* prefixes.
-fn loglvl(prefix: &'static [u8]) -> &'static [u8] {
-    prefix.strip_suffix(b"\0").unwrap_or(prefix)
+/// One of Xen's XENLOG_* prefixes as a C string (compile time: a prefix
+/// that is not one stops the build).
+const fn prefix(p: &'static [u8]) -> &'static CStr {
+    match CStr::from_bytes_with_nul(p) {
+        Ok(s) => s,
+        Err(_) => panic!("a XENLOG_* prefix is a C string"),
+    }
 }
+const INFO: &CStr = prefix(sys::XENLOG_INFO);
+const WARNING: &CStr = prefix(sys::XENLOG_WARNING);
+const GUEST: &CStr = prefix(sys::XENLOG_GUEST);
 
-/// Xen's console, one formatted line per call.
+/// Xen's console, one line per call, formatted by Xen's printk.
 pub struct XenConsole;
 
 impl Log for XenConsole {
-    fn line(&mut self, level: Level, line: &Line) {
+    fn line(&mut self, level: Level, msg: &Msg<'_>) {
         // The level prefixes and the line go out in one printk call, so a
-        // line is never interleaved with another CPU's.
-        let (guest, lvl): (&[u8], _) = match level {
-            Level::Info => (b"", sys::XENLOG_INFO),
-            Level::Warning => (b"", sys::XENLOG_WARNING),
-            Level::GuestInfo => (loglvl(sys::XENLOG_GUEST), sys::XENLOG_INFO),
-            Level::GuestWarning => (loglvl(sys::XENLOG_GUEST), sys::XENLOG_WARNING),
+        // line is never interleaved with another CPU's, and Xen's console
+        // reads the prefixes at its start (guest_loglvl for guest-caused
+        // lines).
+        let (guest, lvl) = match level {
+            Level::Info => (c"", INFO),
+            Level::Warning => (c"", WARNING),
+            Level::GuestInfo => (GUEST, INFO),
+            Level::GuestWarning => (GUEST, WARNING),
         };
-        let lvl = loglvl(lvl);
-        let text = line.as_bytes();
-        // Each part is at most LINE_MAX bytes, which fits in a C int.
-        let (gl, ll, tl) = (
-            guest.len() as c_int,
-            lvl.len() as c_int,
-            text.len() as c_int,
-        );
-        // SAFETY: the format is a NUL-terminated literal whose three "%.*s"
-        // conversions each read an int and then at most that many bytes from
-        // the pointer that follows it; each pointer is valid for exactly
-        // that many bytes. printk copies the text before returning.
+        const _: () = assert!(line::MAX_ARGS == 8);
+        // SAFETY: the format comes from msg! (Msg has no other maker): it
+        // starts with "%s%s", which read the two NUL-terminated prefixes
+        // passed first, and each further conversion reads one argument of
+        // the kind its typed constructor made (%s only from Arg::str, a
+        // NUL-terminated 'static string; the integer conversions read 64
+        // bits, as passed); there are at most MAX_ARGS (8) of them, checked
+        // at compile time, and all 8 are passed (0 past the last), so
+        // vsnprintf reads nothing that was not passed. printk formats into
+        // its own buffer before returning.
         unsafe {
             sys::printk(
-                c"%.*s%.*s%.*s\n".as_ptr(),
-                gl,
-                guest.as_ptr() as *const c_char,
-                ll,
-                lvl.as_ptr() as *const c_char,
-                tl,
-                text.as_ptr() as *const c_char,
+                msg.format().as_ptr(),
+                guest.as_ptr(),
+                lvl.as_ptr(),
+                msg.arg(0),
+                msg.arg(1),
+                msg.arg(2),
+                msg.arg(3),
+                msg.arg(4),
+                msg.arg(5),
+                msg.arg(6),
+                msg.arg(7),
             )
         };
     }
@@ -114,19 +125,21 @@ impl Log for XenConsole {
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     // Where, not what: the message would need core::fmt. ci/check-lib.sh
     // keeps the number of panic sites in the linked library at zero.
-    let line = match info.location() {
-        Some(at) => crate::msg!("panic at ", at.file(), ":", at.line()),
-        None => crate::msg!("panic"),
+    let (file, line) = match info.location() {
+        Some(at) => (at.file(), at.line()),
+        None => ("?", 0),
     };
-    let text = line.as_bytes();
-    // SAFETY: the format is a NUL-terminated literal whose only conversion,
-    // "%.*s", reads an int (len) and then at most len bytes from a pointer
-    // valid for len (<= LINE_MAX) bytes; Xen's panic() never returns.
+    // A file name is far shorter than an int's range.
+    let len = file.len().min(c_int::MAX as usize) as c_int;
+    // SAFETY: the format is a NUL-terminated literal: "%.*s" reads an int
+    // (len) and then at most len bytes from a pointer valid for len bytes,
+    // "%u" reads an unsigned int; Xen's panic() never returns.
     unsafe {
         sys::panic(
-            c"Rust: %.*s\n".as_ptr(),
-            text.len() as c_int,
-            text.as_ptr() as *const c_char,
+            c"Rust: panic at %.*s:%u\n".as_ptr(),
+            len,
+            file.as_ptr() as *const c_char,
+            line,
         )
     }
 }

@@ -38,7 +38,7 @@ fn alloc_spare<T>(spare: &mut Option<Boxed<T>>) -> Result<(), Errno> {
 /// What the self-test found, for the console.
 pub struct SelftestReport {
     /// "GICv2" or "GICv3".
-    pub version: &'static str,
+    pub version: &'static core::ffi::CStr,
     /// Interrupt lines (SGIs, PPIs, SPIs) the hardware implements.
     pub lines: usize,
     /// Redistributors saved (GICv3; 0 for GICv2).
@@ -77,7 +77,7 @@ pub fn run() -> Result<SelftestReport, Errno> {
                 },
             ..
         }) => Ok(SelftestReport {
-            version: "GICv2",
+            version: c"GICv2",
             lines: v2_lines(dist),
             rdists: 0,
             result: on(&mut V2Gic { dist, cpu }, saved.get_mut(), spare.get_mut()),
@@ -94,7 +94,7 @@ pub fn run() -> Result<SelftestReport, Errno> {
             let lines = v3_lines(dist);
             let mut gic = V3Gic::new(dist, *nr_cpus);
             Ok(SelftestReport {
-                version: "GICv3",
+                version: c"GICv3",
                 lines,
                 rdists: gic.count(),
                 result: on(&mut gic, saved.get_mut(), spare.get_mut()),
