@@ -203,9 +203,15 @@ fn xen_bindings(out: &Path) {
             "xsr_wrapper.h",
             "#pragma GCC visibility push(default)\n\
              #include <xen/lib.h>\n\
+             #include <xen/delay.h>\n\
              #include <xen/errno.h>\n\
+             #include <xen/iommu.h>\n\
              #include <xen/sched.h>\n\
+             #include <xen/softirq.h>\n\
+             #include <xen/xmalloc.h>\n\
              #include <public/sched.h>\n\
+             #include <asm/gic.h>\n\
+             #include <asm/time.h>\n\
              #include <asm/xsr.h>\n",
         )
         .clang_arg("--target=aarch64-unknown-none")
@@ -218,6 +224,11 @@ fn xen_bindings(out: &Path) {
         .allowlist_function("printk")
         .allowlist_function("panic")
         .allowlist_function("domain_shutdown")
+        // Xen's own functions, called directly: a C helper is only for a
+        // macro or a static inline function (xen/arch/arm/rust/helpers.c).
+        .allowlist_function("udelay|_xzalloc|raise_softirq")
+        .allowlist_function("time_suspend|time_resume|gic_suspend|iommu_resume")
+        .allowlist_item("TIMER_SOFTIRQ")
         .allowlist_function("xsr_helper_.*")
         .allowlist_type("vcpu_guest_context")
         .allowlist_var("EIO|ENOMEM|EBUSY|ENODEV|EINVAL|ENOSYS|ENOENT|ETIMEDOUT")

@@ -83,7 +83,7 @@ pub fn report(
             return log.line(
                 Level::Info,
                 &msg!(
-                    "xen-suspend: GIC self-test: ",
+                    "GIC self-test: ",
                     str(version),
                     ", ",
                     lines,
@@ -108,7 +108,7 @@ pub fn report(
         None => log.line(
             Level::Warning,
             &msg!(
-                "xen-suspend: GIC self-test: ",
+                "GIC self-test: ",
                 str(version),
                 ", ",
                 lines,
@@ -121,7 +121,7 @@ pub fn report(
         Some(GicError::WakerTimeout { cpu }) => log.line(
             Level::Warning,
             &msg!(
-                "xen-suspend: GIC self-test: ",
+                "GIC self-test: ",
                 str(version),
                 ", ",
                 lines,
@@ -137,7 +137,7 @@ pub fn report(
         Some(g) => log.line(
             Level::Warning,
             &msg!(
-                "xen-suspend: GIC self-test: ",
+                "GIC self-test: ",
                 str(version),
                 ", ",
                 lines,
@@ -223,8 +223,8 @@ mod tests {
     struct LastLine(String);
 
     impl Log for LastLine {
-        fn line(&mut self, _level: Level, msg: &Msg<'_>) {
-            self.0 = msg.text();
+        fn line(&mut self, level: Level, msg: &Msg<'_>) {
+            self.0 = level.line(msg);
         }
     }
 

@@ -300,7 +300,7 @@ impl Report {
         let Some(r) = report else {
             log.line(
                 Level::Warning,
-                &crate::msg!("xen-suspend: TEST: GIC state check: not run (no GIC values taken)"),
+                &crate::msg!("TEST: GIC state check: not run (no GIC values taken)"),
             );
             return;
         };
@@ -312,7 +312,7 @@ impl Report {
                 Level::Warning
             },
             &crate::msg!(
-                "xen-suspend: TEST: GIC state check: ",
+                "TEST: GIC state check: ",
                 s.checked,
                 " registers, ",
                 s.differ,
@@ -331,7 +331,7 @@ impl Report {
                 Loc::Gicd(off) => log.line(
                     Level::Info,
                     &crate::msg!(
-                        "xen-suspend: TEST: GIC state check: GICD+",
+                        "TEST: GIC state check: GICD+",
                         hex(off),
                         str(kind),
                         hex(before),
@@ -343,7 +343,7 @@ impl Report {
                 Loc::Gicr(i, off) => log.line(
                     Level::Info,
                     &crate::msg!(
-                        "xen-suspend: TEST: GIC state check: GICR",
+                        "TEST: GIC state check: GICR",
                         i,
                         "+",
                         hex(off),
@@ -357,7 +357,7 @@ impl Report {
                 Loc::Gicc(off) => log.line(
                     Level::Info,
                     &crate::msg!(
-                        "xen-suspend: TEST: GIC state check: GICC+",
+                        "TEST: GIC state check: GICC+",
                         hex(off),
                         str(kind),
                         hex(before),
@@ -528,7 +528,7 @@ mod tests {
         struct VecLog(Vec<(Level, String)>);
         impl Log for VecLog {
             fn line(&mut self, level: Level, msg: &Msg<'_>) {
-                self.0.push((level, msg.text()));
+                self.0.push((level, level.line(msg)));
             }
         }
         let mut r = Report::default();

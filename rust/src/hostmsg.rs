@@ -29,7 +29,7 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
             log.line(
                 Level::Info,
                 &msg!(
-                    "xen-suspend: host suspend: domUs that run are ",
+                    "host suspend: domUs that run are ",
                     str(match domus {
                         DomUs::Freeze => c"frozen and thawed",
                         DomUs::Deny => c"an obstacle (DENIED)",
@@ -43,7 +43,7 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
                 log.line(
                     Level::Info,
                     &msg!(
-                        "xen-suspend: host suspend offered to the hardware domain (firmware PSCI ",
+                        "host suspend offered to the hardware domain (firmware PSCI ",
                         major,
                         ".",
                         minor,
@@ -54,7 +54,7 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
                 log.line(
                     Level::Info,
                     &msg!(
-                        "xen-suspend: host suspend offered to the hardware domain as a dry run up to '",
+                        "host suspend offered to the hardware domain as a dry run up to '",
                         str(stage.name()),
                         "' (suspend_test)"
                     ),
@@ -67,7 +67,7 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
                     return log.line(
                         Level::Info,
                         &msg!(
-                            "xen-suspend: host suspend not offered to the hardware domain: firmware PSCI ",
+                            "host suspend not offered to the hardware domain: firmware PSCI ",
                             major,
                             ".",
                             minor,
@@ -79,7 +79,7 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
                     return log.line(
                         Level::Info,
                         &msg!(
-                            "xen-suspend: host suspend not offered to the hardware domain: firmware PSCI ",
+                            "host suspend not offered to the hardware domain: firmware PSCI ",
                             major,
                             ".",
                             minor,
@@ -98,7 +98,7 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
             log.line(
                 Level::Info,
                 &msg!(
-                    "xen-suspend: host suspend not offered to the hardware domain: ",
+                    "host suspend not offered to the hardware domain: ",
                     str(why)
                 ),
             );
@@ -112,7 +112,7 @@ pub fn refused_running(log: &mut impl Log, id: u16) {
     log.line(
         Level::Info,
         &msg!(
-            "xen-suspend: host suspend refused (DENIED): d",
+            "host suspend refused (DENIED): d",
             id,
             " is running, not suspended"
         ),
@@ -124,7 +124,7 @@ pub fn refused_running(log: &mut impl Log, id: u16) {
 pub fn refused_busy(log: &mut impl Log) {
     log.line(
         Level::Info,
-        &msg!("xen-suspend: host suspend refused (DENIED): one is under way"),
+        &msg!("host suspend refused (DENIED): one is under way"),
     );
 }
 
@@ -133,7 +133,7 @@ pub fn starting(log: &mut impl Log, stage: Stage, freq: u64) {
     log.line(
         Level::Info,
         &msg!(
-            "xen-suspend: host suspend: ",
+            "host suspend: ",
             str(if stage == Stage::Full {
                 c"suspending"
             } else {
@@ -152,7 +152,7 @@ pub fn step(log: &mut impl Log, step: Step, undo: bool, ticks: u64, freq: u64) {
     log.line(
         Level::Info,
         &msg!(
-            "xen-suspend: host ",
+            "host ",
             str(if undo { c"resume " } else { c"suspend" }),
             " ",
             left(step.name(), 14),
@@ -171,7 +171,7 @@ pub fn latencies(log: &mut impl Log, to_firmware: u64, to_hwdom: u64, freq: u64)
     log.line(
         Level::Info,
         &msg!(
-            "xen-suspend: host suspend: ",
+            "host suspend: ",
             "call to firmware ",
             ticks_to_us(to_firmware, freq),
             " us, back to hwdom ",
@@ -187,7 +187,7 @@ pub fn gic_restore_failed(log: &mut impl Log, e: Errno) {
     log.line(
         Level::Warning,
         &msg!(
-            "xen-suspend: host resume: the GIC restore failed (",
+            "host resume: the GIC restore failed (",
             errno(e),
             "); interrupts may be lost"
         ),
@@ -206,14 +206,11 @@ pub fn outcome(
 ) {
     let total = ticks_to_us(total_ticks, freq);
     match out {
-        Outcome::Resumed => log.line(
-            Level::Info,
-            &msg!("xen-suspend: host suspend: resumed (", total, " us)"),
-        ),
+        Outcome::Resumed => log.line(Level::Info, &msg!("host suspend: resumed (", total, " us)")),
         Outcome::DryRun(s) => log.line(
             Level::Info,
             &msg!(
-                "xen-suspend: host suspend: dry run to '",
+                "host suspend: dry run to '",
                 str(s.name()),
                 "' done (",
                 total,
@@ -225,7 +222,7 @@ pub fn outcome(
         Outcome::WokenEarly => log.line(
             Level::Info,
             &msg!(
-                "xen-suspend: host suspend: d",
+                "host suspend: d",
                 woken_by.unwrap_or(u16::MAX),
                 "'s wake-up interrupt came before the firmware call: the host stays up, unwound (",
                 total,
@@ -238,7 +235,7 @@ pub fn outcome(
         } => log.line(
             Level::Warning,
             &msg!(
-                "xen-suspend: host suspend: failed at ",
+                "host suspend: failed at ",
                 str(step.name()),
                 ": ",
                 errno(e),
@@ -251,7 +248,7 @@ pub fn outcome(
         } => log.line(
             Level::Warning,
             &msg!(
-                "xen-suspend: host suspend: failed at ",
+                "host suspend: failed at ",
                 str(step.name()),
                 ": firmware: ",
                 str(p.name()),
@@ -264,7 +261,7 @@ pub fn outcome(
         } => log.line(
             Level::Warning,
             &msg!(
-                "xen-suspend: host suspend: failed at ",
+                "host suspend: failed at ",
                 str(step.name()),
                 ": d",
                 id,
@@ -279,7 +276,7 @@ pub fn woke_during(log: &mut impl Log, id: u16) {
     log.line(
         Level::Info,
         &msg!(
-            "xen-suspend: host suspend: d",
+            "host suspend: d",
             id,
             " asked to wake during it: it wakes now"
         ),
@@ -298,7 +295,7 @@ mod tests {
 
     impl Log for VecLog {
         fn line(&mut self, level: Level, msg: &Msg<'_>) {
-            self.0.push((level, msg.text()));
+            self.0.push((level, level.line(msg)));
         }
     }
 

@@ -1,5 +1,6 @@
 //! The layer's identity and its start-up handshake with Xen.
 
+use core::ffi::CStr;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::abi::XSR_ABI_VERSION;
@@ -26,6 +27,23 @@ pub enum Level {
     GuestInfo,
     /// Caused by a guest: a problem worth a warning.
     GuestWarning,
+}
+
+impl Level {
+    /// What the console puts before the message: the layer's tag for its
+    /// own lines, nothing for the guest-caused ones (they name the domain).
+    pub const fn tag(self) -> &'static CStr {
+        match self {
+            Level::Info | Level::Warning => c"xen-suspend: ",
+            Level::GuestInfo | Level::GuestWarning => c"",
+        }
+    }
+
+    /// The line as the console shows it, tag included (tests).
+    #[cfg(test)]
+    pub fn line(self, msg: &Msg<'_>) -> String {
+        format!("{}{}", self.tag().to_str().expect("ASCII"), msg.text())
+    }
 }
 
 /// Where the layer writes its messages: Xen's console in the target build, a
@@ -75,7 +93,7 @@ pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
         log.line(
             Level::Warning,
             &msg!(
-                "xen-suspend: interface mismatch: Xen was built with xen_suspend.h version ",
+                "interface mismatch: Xen was built with xen_suspend.h version ",
                 xen_abi,
                 ", the Rust library has version ",
                 XSR_ABI_VERSION,
@@ -90,7 +108,7 @@ pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
     log.line(
         Level::Info,
         &msg!(
-            "xen-suspend: Rust suspend layer v",
+            "Rust suspend layer v",
             env!("CARGO_PKG_VERSION"),
             " present (git ",
             env!("XSR_GIT_REV"),
@@ -111,8 +129,8 @@ mod tests {
     struct VecLog(Vec<String>);
 
     impl Log for VecLog {
-        fn line(&mut self, _level: Level, msg: &Msg<'_>) {
-            self.0.push(msg.text());
+        fn line(&mut self, level: Level, msg: &Msg<'_>) {
+            self.0.push(level.line(msg));
         }
     }
 

@@ -101,9 +101,10 @@ impl Arg {
 }
 
 /// A message: a format as Xen's printk takes it and one argument per
-/// conversion. The format starts with `%s%s`, for the two log-level
-/// prefixes Xen's console reads (see `xen::XenConsole`), and ends with a
-/// newline; only [`msg!`](crate::msg) makes one.
+/// conversion. The format starts with `%s%s%s`, for the two log-level
+/// prefixes Xen's console reads and the level's tag (see
+/// [`Level::tag`](crate::layer::Level::tag) and `xen::XenConsole`), and
+/// ends with a newline; only [`msg!`](crate::msg) makes one.
 #[derive(Clone, Copy, Debug)]
 pub struct Msg<'a> {
     fmt: &'static CStr,
@@ -118,21 +119,26 @@ impl<'a> Msg<'a> {
         Self { fmt, args }
     }
 
-    /// The format, with its `%s%s` level prefixes and its newline.
+    /// The format, with its `%s%s%s` prefixes and its newline.
     pub fn format(&self) -> &'static CStr {
         self.fmt
     }
 
-    /// Argument `i`, or 0 past the last one.
-    pub fn arg(&self, i: usize) -> u64 {
-        self.args.get(i).map_or(0, |a| a.bits)
+    /// The arguments as printk receives them: [`MAX_ARGS`] of them, 0
+    /// past the last one.
+    pub fn args(&self) -> [u64; MAX_ARGS] {
+        let mut all = [0; MAX_ARGS];
+        for (to, from) in all.iter_mut().zip(self.args) {
+            *to = from.bits;
+        }
+        all
     }
 }
 
 /// The format [`msg!`](crate::msg) assembled, `text` with two NULs at its
 /// end, checked at compile time (the macro evaluates it in a `const`
 /// block, so a failed check stops the build and nothing of this function is
-/// linked): it has exactly one `%` per argument after the two prefixes (a
+/// linked): it has exactly one `%` per argument after the three prefixes (a
 /// `%` typed in a message's text would take an argument that is not
 /// there), at most [`MAX_ARGS`] arguments, and no NUL inside.
 ///
@@ -152,7 +158,7 @@ pub const fn format(text: &'static str, args: usize) -> &'static CStr {
         }
         i += 1;
     }
-    assert!(percent == args + 2, "a message's text must not contain '%'");
+    assert!(percent == args + 3, "a message's text must not contain '%'");
     assert!(args <= MAX_ARGS, "too many arguments for one message");
     assert!(
         b.len() >= 2 && b[b.len() - 1] == 0,
@@ -195,7 +201,7 @@ macro_rules! msg {
 macro_rules! __msg {
     ([$($f:expr),*] [$($a:expr),*] $(,)?) => {
         $crate::line::Msg::new(
-            const { $crate::line::format(concat!("%s%s", $($f,)* "\n\0\0"), 0 $(+ $crate::__one!($a))*) },
+            const { $crate::line::format(concat!("%s%s%s", $($f,)* "\n\0\0"), 0 $(+ $crate::__one!($a))*) },
             &[$($a),*],
         )
     };
@@ -252,13 +258,14 @@ macro_rules! __one {
 #[cfg(test)]
 impl Msg<'_> {
     /// The line as Xen's printk would print it, without the level
-    /// prefixes and the newline (tests). Reads the conversions `msg!`
+    /// prefixes, the tag and the newline (tests; `Level::line` gives the
+    /// whole line). Reads the conversions `msg!`
     /// writes, as Xen's vsnprintf reads them, and panics on any other or
     /// on an argument of the wrong kind.
     pub fn text(&self) -> String {
         let fmt = self.fmt.to_str().expect("a format is UTF-8");
         let fmt = fmt
-            .strip_prefix("%s%s")
+            .strip_prefix("%s%s%s")
             .and_then(|f| f.strip_suffix('\n'))
             .expect("a format has its level prefixes and its newline");
         let mut out = String::new();
@@ -326,7 +333,7 @@ mod tests {
         ));
         assert_eq!(text, "d1v0: at 0x40080000 (-22, errno -16)");
         assert_eq!(
-            fmt, c"%s%sd%luv%lu: at 0x%lx (%ld, errno %ld)\n",
+            fmt, c"%s%s%sd%luv%lu: at 0x%lx (%ld, errno %ld)\n",
             "the format Xen's printk gets"
         );
     }
@@ -363,7 +370,7 @@ mod tests {
             "]"
         ));
         assert_eq!(text, format!("[{:<6}][{:>5}][{:>3}]", "gic", 42, 123456));
-        assert_eq!(fmt, c"%s%s[%-6s][%5lu][%3lu]\n");
+        assert_eq!(fmt, c"%s%s%s[%-6s][%5lu][%3lu]\n");
     }
 
     #[test]
@@ -372,18 +379,17 @@ mod tests {
         assert_eq!(text, format!("v{} x", env!("CARGO_PKG_VERSION")));
         assert_eq!(
             fmt.to_bytes(),
-            format!("%s%sv{} %s\n", env!("CARGO_PKG_VERSION")).as_bytes()
+            format!("%s%s%sv{} %s\n", env!("CARGO_PKG_VERSION")).as_bytes()
         );
         assert_eq!(args, 1);
     }
 
     #[test]
     fn the_arguments_past_the_last_read_as_zero() {
-        let m = |m: &Msg<'_>| (m.arg(0), m.arg(1), m.arg(2), m.arg(MAX_ARGS));
         let (a, b) = (7u8, 9u32);
-        assert_eq!(m(&msg!("a", a, "b", b)), (7, 9, 0, 0));
+        assert_eq!(msg!("a", a, "b", b).args(), [7, 9, 0, 0, 0, 0, 0, 0]);
         // A literal number is text, not an argument.
-        assert_eq!(m(&msg!("a", 7, "b", 9u32)), (0, 0, 0, 0));
+        assert_eq!(msg!("a", 7, "b", 9u32).args(), [0; MAX_ARGS]);
         assert_eq!(Arg::str(c"s").bits(), c"s".as_ptr() as u64);
     }
 
@@ -392,7 +398,7 @@ mod tests {
     fn the_test_printf_refuses_an_argument_of_the_wrong_kind() {
         // Only a hand-made message can do this: msg! cannot.
         let args = [Arg::unsigned(1u8)];
-        Msg::new(c"%s%s%s\n", &args).text();
+        Msg::new(c"%s%s%s%s\n", &args).text();
     }
 
     proptest! {

@@ -39,7 +39,7 @@ impl<T> Boxed<T> {
     fn zeroed() -> Option<Self> {
         // SAFETY: plain allocation through Xen's _xzalloc, which returns
         // zeroed memory of the size and alignment asked, or NULL.
-        let p = unsafe { sys::xsr_helper_xzalloc(size_of::<T>() as _, align_of::<T>() as _) };
+        let p = unsafe { sys::_xzalloc(size_of::<T>() as _, align_of::<T>() as _) };
         NonNull::new(p.cast::<T>()).map(Self)
     }
 

@@ -240,12 +240,12 @@ impl InHostTasklet {
 
     fn time_suspend(&self) {
         // SAFETY: the tasklet context, interrupts off (after IrqsOff).
-        unsafe { sys::xsr_helper_time_suspend() }
+        unsafe { sys::time_suspend() }
     }
 
     fn time_resume(&self) {
         // SAFETY: the tasklet context, interrupts off; after time_suspend().
-        unsafe { sys::xsr_helper_time_resume() }
+        unsafe { sys::time_resume() }
     }
 
     fn iommu_suspend(&self) -> Result<(), Errno> {
@@ -255,7 +255,7 @@ impl InHostTasklet {
 
     fn iommu_resume(&self) {
         // SAFETY: the tasklet context, interrupts off; after iommu_suspend().
-        unsafe { sys::xsr_helper_iommu_resume() }
+        unsafe { sys::iommu_resume() }
     }
 
     fn console_suspend(&self) {
@@ -283,7 +283,7 @@ impl InHostTasklet {
 
     fn gic_suspend(&self) -> Result<(), Errno> {
         // SAFETY: the tasklet context, interrupts off, the only CPU up.
-        Errno::check(unsafe { sys::xsr_helper_gic_suspend() })
+        Errno::check(unsafe { sys::gic_suspend() })
     }
 
     /// Ok(true) restored, Ok(false) skipped (xsr_test_skip_gic_restore).
@@ -309,7 +309,7 @@ impl InHostTasklet {
 
     fn udelay(&self, us: u64) {
         // SAFETY: takes a count: a busy wait on the system counter.
-        unsafe { sys::xsr_helper_udelay(us) }
+        unsafe { sys::udelay(us) }
     }
 }
 
@@ -485,7 +485,7 @@ pub fn run() {
     if host.gic_restore_skipped {
         c.line(
             Level::Warning,
-            &msg!("xen-suspend: TEST: the GIC was not restored (xsr_test_skip_gic_restore)"),
+            &msg!("TEST: the GIC was not restored (xsr_test_skip_gic_restore)"),
         );
     }
     #[cfg(feature = "test-aids")]

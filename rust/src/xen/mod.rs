@@ -49,8 +49,9 @@ const _: () = {
 
 /// raise_softirq(TIMER_SOFTIRQ) on this CPU: Xen's timers get reprogrammed.
 pub fn raise_timer_softirq() {
-    // SAFETY: a C helper without arguments or preconditions.
-    unsafe { sys::xsr_helper_raise_timer_softirq() }
+    // SAFETY: Xen's raise_softirq() with a valid softirq number: sets a bit
+    // in this CPU's pending mask, from any context.
+    unsafe { sys::raise_softirq(sys::TIMER_SOFTIRQ) }
 }
 const _: () = {
     use crate::psci::psr;
@@ -81,10 +82,10 @@ pub struct XenConsole;
 
 impl Log for XenConsole {
     fn line(&mut self, level: Level, msg: &Msg<'_>) {
-        // The level prefixes and the line go out in one printk call, so a
-        // line is never interleaved with another CPU's, and Xen's console
-        // reads the prefixes at its start (guest_loglvl for guest-caused
-        // lines).
+        // The level prefixes, the tag and the line go out in one printk
+        // call, so a line is never interleaved with another CPU's, and Xen's
+        // console reads the prefixes at its start (guest_loglvl for
+        // guest-caused lines).
         let (guest, lvl) = match level {
             Level::Info => (c"", INFO),
             Level::Warning => (c"", WARNING),
@@ -92,9 +93,11 @@ impl Log for XenConsole {
             Level::GuestWarning => (GUEST, WARNING),
         };
         const _: () = assert!(line::MAX_ARGS == 8);
+        let tag = level.tag();
+        let a = msg.args();
         // SAFETY: the format comes from msg! (Msg has no other maker): it
-        // starts with "%s%s", which read the two NUL-terminated prefixes
-        // passed first, and each further conversion reads one argument of
+        // starts with "%s%s%s", which read the three NUL-terminated
+        // strings passed first (level prefixes and tag), and each further conversion reads one argument of
         // the kind its typed constructor made (%s only from Arg::str, a
         // NUL-terminated 'static string; the integer conversions read 64
         // bits, as passed); there are at most MAX_ARGS (8) of them, checked
@@ -106,14 +109,15 @@ impl Log for XenConsole {
                 msg.format().as_ptr(),
                 guest.as_ptr(),
                 lvl.as_ptr(),
-                msg.arg(0),
-                msg.arg(1),
-                msg.arg(2),
-                msg.arg(3),
-                msg.arg(4),
-                msg.arg(5),
-                msg.arg(6),
-                msg.arg(7),
+                tag.as_ptr(),
+                a[0],
+                a[1],
+                a[2],
+                a[3],
+                a[4],
+                a[5],
+                a[6],
+                a[7],
             )
         };
     }
