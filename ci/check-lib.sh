@@ -13,8 +13,8 @@
 # 1. no FP/SIMD instruction or register (Xen runs with -mgeneral-regs-only and
 #    does not save the guest's FP state around its own code);
 # 2. no undefined symbol outside ci/xen-symbols.allow;
-# 3. the code size is printed, per module; no core::fmt machinery (messages
-#    are built by rust/src/line.rs); with --production (a tree without
+# 3. the code size is printed, per module; no core::fmt machinery (Xen's printk
+#    formats the messages of rust/src/line.rs); with --production (a tree without
 #    CONFIG_XSR_TEST_AIDS): no test aid linked, and .text+.rodata at most
 #    ci/size.max bytes;
 # 4. panic call sites: their number is printed and may not exceed
@@ -268,7 +268,7 @@ check() {
 		"every Rust symbol has its short name (xen/arch/arm/rust/symbol-names.sh)" || bad=1
 	local fmt
 	fmt=$(fmt_symbols "$@")
-	none_or_fail "$fmt" "core::fmt machinery linked (build messages with rust/src/line.rs)" \
+	none_or_fail "$fmt" "core::fmt machinery linked (compose messages with msg!, rust/src/line.rs)" \
 		"no core::fmt machinery" || bad=1
 	if [ "$PRODUCTION" = 1 ]; then
 		local aids size ceiling

@@ -27,6 +27,15 @@ fresh_copy() {
 	(cd "$TOP" && git ls-files -z | xargs -0 cp --parents -t "$scratch")
 }
 
+# break_file FILE SED-SCRIPT: edit FILE (in the scratch copy) with sed; a script
+# that no longer matches the project would test nothing, so it is an error.
+break_file() {
+	local before
+	before=$(cksum <"$1")
+	sed -i "$2" "$1"
+	[ "$(cksum <"$1")" != "$before" ] || die "negative tests: '$2' changes nothing in ${1#"$scratch"/}: update ci/check-negative.sh"
+}
+
 # expect_failure NAME PATTERN COMMAND...: COMMAND must fail and print PATTERN.
 expect_failure() {
 	local name=$1 pattern=$2 out
@@ -57,11 +66,11 @@ printf '\n/// Reads a byte.\npub fn neg_read(b: &u8) -> u8 {\n    unsafe { core:
 expect_failure safety 'undocumented_unsafe_blocks' cargo clippy --quiet --all-targets -- -D warnings
 
 fresh_copy
-sed -i 's|^/// Start the Rust suspend layer:|/// Start the Rust suspend layer (changed):|' "$scratch/rust/src/ffi.rs"
+break_file "$scratch/rust/src/ffi.rs" 's|^/// Start the Rust suspend layer:|/// Start the Rust suspend layer (changed):|'
 expect_failure header 'xen_suspend.h is stale' cargo check --quiet
 
 fresh_copy
-sed -i 's|assert_eq!(l.len(), LINE_MAX);|assert_eq!(l.len(), LINE_MAX - 1);|' "$scratch/rust/src/line.rs"
+break_file "$scratch/rust/src/line.rs" 's|assert_eq!(text, "d1v0: at 0x40080000|assert_eq!(text, "d1v1: at 0x40080000|'
 expect_failure test 'test result: FAILED' cargo test --quiet
 
 fresh_copy
@@ -79,11 +88,11 @@ expect_failure shell 'SC2086' bash ci/check-shell.sh
 # The fetch test must catch a "pin" that follows the mirror, and a pin whose
 # checksum is not checked.
 fresh_copy
-sed -i 's|^XEN_POOL_DIR=pool/main/x/xen$|XEN_POOL_DIR=pool/main/x/xen-moved|' "$scratch/ci/fetch-xen.sh"
+break_file "$scratch/ci/fetch-xen.sh" 's|^XEN_POOL_DIR=pool/main/x/xen$|XEN_POOL_DIR=pool/main/x/xen-moved|'
 expect_failure fetch-follows 'FAIL pin-present' bash ci/check-fetch.sh
 
 fresh_copy
-sed -i 's|if \[ "\$got" != "\$want" \]; then|if false; then|' "$scratch/ci/fetch-xen.sh"
+break_file "$scratch/ci/fetch-xen.sh" 's|if \[ "\$got" != "\$want" \]; then|if false; then|'
 expect_failure fetch-unchecked 'FAIL pin-mismatch' bash ci/check-fetch.sh
 
 rm -rf "$scratch"
