@@ -327,46 +327,43 @@ impl Report {
                 Kind::Pending => c" pending: ",
             };
             let (before, after) = (c.before, c.after);
-            match c.loc {
-                Loc::Gicd(off) => log.line(
-                    Level::Info,
-                    &crate::msg!(
-                        "TEST: GIC state check: GICD+",
-                        hex(off),
-                        str(kind),
-                        hex(before),
-                        " before, ",
-                        hex(after),
-                        " after"
-                    ),
+            // A distributor or CPU interface register is named by its
+            // block, a redistributor's also by the redistributor's index.
+            let (block, off) = match c.loc {
+                Loc::Gicd(off) => (c"GICD", off),
+                Loc::Gicc(off) => (c"GICC", off),
+                Loc::Gicr(i, off) => {
+                    log.line(
+                        Level::Info,
+                        &crate::msg!(
+                            "TEST: GIC state check: GICR",
+                            i,
+                            "+",
+                            hex(off),
+                            str(kind),
+                            hex(before),
+                            " before, ",
+                            hex(after),
+                            " after"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            log.line(
+                Level::Info,
+                &crate::msg!(
+                    "TEST: GIC state check: ",
+                    str(block),
+                    "+",
+                    hex(off),
+                    str(kind),
+                    hex(before),
+                    " before, ",
+                    hex(after),
+                    " after"
                 ),
-                Loc::Gicr(i, off) => log.line(
-                    Level::Info,
-                    &crate::msg!(
-                        "TEST: GIC state check: GICR",
-                        i,
-                        "+",
-                        hex(off),
-                        str(kind),
-                        hex(before),
-                        " before, ",
-                        hex(after),
-                        " after"
-                    ),
-                ),
-                Loc::Gicc(off) => log.line(
-                    Level::Info,
-                    &crate::msg!(
-                        "TEST: GIC state check: GICC+",
-                        hex(off),
-                        str(kind),
-                        hex(before),
-                        " before, ",
-                        hex(after),
-                        " after"
-                    ),
-                ),
-            }
+            );
         }
     }
 }
