@@ -8,6 +8,8 @@
 #   safety   an unsafe block without SAFETY -> clippy (undocumented_unsafe_blocks) fails
 #   header   an exported doc comment changed without `make header` -> build fails
 #   test     a broken assertion             -> cargo test fails
+#   percent  a '%' typed in a console message -> the build fails (msg!'s
+#            compile-time check of the printk format, rust/src/line.rs)
 #   patch    a patch whose context is wrong -> ci/check-patches.sh fails, naming it
 #   shell    an unquoted expansion in a script -> ci/check-shell.sh fails
 #   fetch-*  fetch-xen.sh following the mirror instead of the pin, or not
@@ -72,6 +74,10 @@ expect_failure header 'xen_suspend.h is stale' cargo check --quiet
 fresh_copy
 break_file "$scratch/rust/src/line.rs" 's|assert_eq!(text, "d1v0: at 0x40080000|assert_eq!(text, "d1v1: at 0x40080000|'
 expect_failure test 'test result: FAILED' cargo test --quiet
+
+fresh_copy
+break_file "$scratch/rust/src/hostmsg.rs" 's|"host suspend: resumed (",|"host suspend: resumed 100% (",|'
+expect_failure percent "a '%' in a message's text" cargo test --quiet --no-run
 
 fresh_copy
 last=$(find "$scratch/xen-patches" -name '*.patch' | sort | tail -n 1)

@@ -17,8 +17,8 @@ use core::ffi::c_void;
 
 use crate::abi::UartContext;
 use crate::errno::to_c;
-use crate::layer::{self, Level, Log};
-use crate::msg;
+use crate::guestmsg;
+use crate::layer;
 use crate::timer::{self, SysTimer};
 use crate::vpsci::{self, GuestDomain, Resumed};
 use crate::xen::host::{self, XenHostGate};
@@ -77,36 +77,12 @@ pub unsafe extern "C" fn xsr_vpsci_system_suspend(
     if rc == 0 && !dom.slot().armed {
         // For the log only: what was pending (it may be gone by now).
         let intid = dom.wake_event_pending(caller).map_or(-1, |i| i as i64);
-        XenConsole.line(
-            Level::GuestInfo,
-            &msg!(
-                "d",
-                dom.id(),
-                "v",
-                caller,
-                ": PSCI SYSTEM_SUSPEND: a wake-up interrupt (INTID ",
-                signed(intid),
-                ") is pending: returns at once"
-            ),
-        );
+        guestmsg::wake_pending(&mut XenConsole, dom.id(), caller, intid);
     } else if rc == 0 {
         let ticks = timer::now().wrapping_sub(t0);
         // The entry point as decoded for the calling convention.
         let entry = dom.slot().entry;
-        XenConsole.line(
-            Level::GuestInfo,
-            &msg!(
-                "d",
-                dom.id(),
-                "v",
-                caller,
-                ": PSCI SYSTEM_SUSPEND: suspended, resumes at ",
-                hex(entry),
-                " (",
-                ticks,
-                " ticks)"
-            ),
-        );
+        guestmsg::suspended(&mut XenConsole, dom.id(), caller, entry, ticks);
     }
     rc
 }
@@ -180,36 +156,18 @@ pub unsafe extern "C" fn arch_domain_resume(d: *mut domain) {
             entry,
             context_id,
             deactivated,
-        } => XenConsole.line(
-            Level::GuestInfo,
-            &msg!(
-                "d",
-                dom.id(),
-                "v",
-                vcpu,
-                ": resuming at ",
-                hex(entry),
-                ", context ",
-                hex(context_id),
-                " (tick ",
-                t0,
-                "), ",
-                deactivated,
-                " interrupt(s) deactivated"
-            ),
+        } => guestmsg::resuming(
+            &mut XenConsole,
+            dom.id(),
+            vcpu,
+            entry,
+            context_id,
+            t0,
+            deactivated,
         ),
-        Resumed::Failed { vcpu, errno } => XenConsole.line(
-            Level::GuestWarning,
-            &msg!(
-                "d",
-                dom.id(),
-                "v",
-                vcpu,
-                ": cannot load the PSCI resume state (",
-                errno(errno),
-                "): it continues after its SYSTEM_SUSPEND call"
-            ),
-        ),
+        Resumed::Failed { vcpu, errno } => {
+            guestmsg::load_failed(&mut XenConsole, dom.id(), vcpu, errno)
+        }
     }
 }
 
@@ -234,16 +192,7 @@ pub unsafe extern "C" fn xsr_vgic_wake(d: *mut domain) {
         return;
     };
     if let vpsci::Wake::Resumed { vcpu } = vpsci::wake(&mut dom) {
-        XenConsole.line(
-            Level::GuestInfo,
-            &msg!(
-                "d",
-                dom.id(),
-                "v",
-                vcpu,
-                ": woken from PSCI SYSTEM_SUSPEND by an interrupt"
-            ),
-        );
+        guestmsg::woken(&mut XenConsole, dom.id(), vcpu);
     }
 }
 

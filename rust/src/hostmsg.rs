@@ -194,6 +194,16 @@ pub fn gic_restore_failed(log: &mut impl Log, e: Errno) {
     );
 }
 
+/// Test aids (`xsr_test_skip_gic_restore`): the resume left the GIC as the
+/// firmware left it.
+#[cfg(any(test, feature = "test-aids"))]
+pub fn gic_restore_skipped(log: &mut impl Log) {
+    log.line(
+        Level::Warning,
+        &msg!("TEST: the GIC was not restored (xsr_test_skip_gic_restore)"),
+    );
+}
+
 /// How the run ended, after `total_ticks`; `hold_ms` is a dry run's hold,
 /// `woken_by` the domain whose wake-up interrupt stopped the suspend.
 pub fn outcome(
@@ -379,6 +389,7 @@ mod tests {
         refused_busy(&mut log);
         woke_during(&mut log, 2);
         gic_restore_failed(&mut log, Errno::ETIMEDOUT);
+        gic_restore_skipped(&mut log);
         latencies(&mut log, 187_500, 62_500, 62_500_000);
         assert_eq!(
             texts(&log),
@@ -391,6 +402,7 @@ mod tests {
                 "xen-suspend: host suspend refused (DENIED): one is under way",
                 "xen-suspend: host suspend: d2 asked to wake during it: it wakes now",
                 "xen-suspend: host resume: the GIC restore failed (errno -110); interrupts may be lost",
+                "xen-suspend: TEST: the GIC was not restored (xsr_test_skip_gic_restore)",
                 "xen-suspend: host suspend: call to firmware 3000 us, back to hwdom 1000 us",
             ]
         );

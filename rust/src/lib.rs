@@ -23,6 +23,7 @@ pub mod gicpm;
 #[cfg(any(test, feature = "test-aids"))]
 pub mod gicstate;
 pub mod global;
+pub mod guestmsg;
 pub mod hostmsg;
 pub mod hostpm;
 pub mod layer;

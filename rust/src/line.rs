@@ -8,12 +8,12 @@
 //! The [`msg!`] macro writes the format: each piece of a message names how
 //! it prints (`hex(v)`, `signed(v)`, `str(s)`, ...), and the macro puts the
 //! matching conversion into the format next to an [`Arg`] built by the
-//! matching typed constructor. So a conversion always has an argument of its
-//! kind (a `%s` never gets an integer, which would make printk read memory
-//! at that address), and the check that there is exactly one argument per
-//! conversion runs at compile time ([`format`]). The tests read a message
-//! with a small printf of their own ([`Msg::text`]), which also checks each
-//! conversion against the kind of its argument.
+//! matching typed constructor. At compile time [`format`] then reads every
+//! conversion of the format and checks it against the kind of its argument,
+//! in order: a `%s` never gets an integer (printk would read memory at that
+//! address), no conversion reads an argument that was not passed, and a `%`
+//! typed in a message's text stops the build. The tests read a message with
+//! a small printf of their own ([`Msg::text`]), which checks the same.
 //!
 //! [`msg!`]: crate::msg
 
@@ -112,10 +112,19 @@ pub struct Msg<'a> {
 }
 
 impl<'a> Msg<'a> {
-    /// A message from a format checked by [`format`] and its arguments
-    /// (what [`msg!`](crate::msg) expands to).
+    /// A message from a format and its arguments (what
+    /// [`msg!`](crate::msg) expands to).
+    ///
+    /// # Safety
+    ///
+    /// Xen's printk reads `args` as `fmt` says: `fmt` must start with
+    /// `%s%s%s` and have, after those, exactly one conversion per argument,
+    /// of the argument's kind (`%s` for [`Arg::str`], `%lu`/`%lx` for
+    /// [`Arg::unsigned`], `%ld` for [`Arg::signed`]), and at most
+    /// [`MAX_ARGS`] arguments. [`format`] checks exactly this at compile
+    /// time for the formats `msg!` builds.
     #[doc(hidden)]
-    pub const fn new(fmt: &'static CStr, args: &'a [Arg]) -> Self {
+    pub const unsafe fn new(fmt: &'static CStr, args: &'a [Arg]) -> Self {
         Self { fmt, args }
     }
 
@@ -136,11 +145,19 @@ impl<'a> Msg<'a> {
 }
 
 /// The format [`msg!`](crate::msg) assembled, `text` with two NULs at its
-/// end, checked at compile time (the macro evaluates it in a `const`
-/// block, so a failed check stops the build and nothing of this function is
-/// linked): it has exactly one `%` per argument after the three prefixes (a
-/// `%` typed in a message's text would take an argument that is not
-/// there), at most [`MAX_ARGS`] arguments, and no NUL inside.
+/// end, checked at compile time against `kinds`, one letter per argument as
+/// the macro's typed constructors made them (`s` string, `u` unsigned, `d`
+/// signed), after `sss` for the three prefixes. The macro evaluates it in a
+/// `const` block, so a failed check stops the build and nothing of this
+/// function is linked. Rust evaluates that block when it generates the code
+/// of the function holding the message (for a generic function, of each
+/// instance; `cargo check` generates none): every message the target build
+/// links into Xen, and every one the host tests print, is checked. Every `%` must start one of the conversions `msg!`
+/// writes, `%[-][width]s`, `%[-][width]lu`, `%[-][width]lx` or
+/// `%[-][width]ld` (a `%` typed in a message's text, or a width that is not
+/// a number, fails), the conversions must read the arguments' kinds in
+/// order, one each, and there may be at most [`MAX_ARGS`] arguments and no
+/// NUL inside: what [`Msg::new`] requires.
 ///
 /// The second NUL is not part of the C string. It keeps the bytes from
 /// looking like a C string to LLVM, which would otherwise pool every
@@ -148,18 +165,48 @@ impl<'a> Msg<'a> {
 /// could no longer free the formats only boot code uses (patch 0031 moves
 /// a constant's own section), and 1.3 kB of boot-only text would stay.
 #[doc(hidden)]
-pub const fn format(text: &'static str, args: usize) -> &'static CStr {
-    let b = text.as_bytes();
-    let mut percent = 0;
+pub const fn format(text: &'static str, kinds: &'static str) -> &'static CStr {
+    let (b, k) = (text.as_bytes(), kinds.as_bytes());
+    assert!(
+        k.len() <= MAX_ARGS + 3,
+        "too many arguments for one message"
+    );
     let mut i = 0;
+    let mut n = 0;
     while i < b.len() {
-        if b[i] == b'%' {
-            percent += 1;
+        if b[i] != b'%' {
+            i += 1;
+            continue;
         }
         i += 1;
+        if i < b.len() && b[i] == b'-' {
+            i += 1;
+        }
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let kind = if i < b.len() && b[i] == b's' {
+            i += 1;
+            b's'
+        } else if i + 1 < b.len() && b[i] == b'l' && (b[i + 1] == b'u' || b[i + 1] == b'x') {
+            i += 2;
+            b'u'
+        } else if i + 1 < b.len() && b[i] == b'l' && b[i + 1] == b'd' {
+            i += 2;
+            b'd'
+        } else {
+            panic!("a '%' in a message's text, or a conversion msg! does not write");
+        };
+        assert!(
+            n < k.len() && k[n] == kind,
+            "a conversion does not read its argument's kind"
+        );
+        n += 1;
     }
-    assert!(percent == args + 3, "a message's text must not contain '%'");
-    assert!(args <= MAX_ARGS, "too many arguments for one message");
+    assert!(
+        n == k.len(),
+        "a message has an argument without a conversion"
+    );
     assert!(
         b.len() >= 2 && b[b.len() - 1] == 0,
         "a format ends with two NULs"
@@ -190,68 +237,80 @@ pub const fn format(text: &'static str, args: usize) -> &'static CStr {
 #[macro_export]
 macro_rules! msg {
     ($($piece:tt)*) => {
-        $crate::__msg!([] [] $($piece)*)
+        $crate::__msg!([] [] [] $($piece)*)
     };
 }
 
-/// The pieces of [`msg!`], one at a time: the format so far, the arguments
-/// so far, the rest.
+/// The pieces of [`msg!`], one at a time: the format so far, the kinds of
+/// the arguments so far, the arguments so far, the rest.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __msg {
-    ([$($f:expr),*] [$($a:expr),*] $(,)?) => {
-        $crate::line::Msg::new(
-            const { $crate::line::format(concat!("%s%s%s", $($f,)* "\n\0\0"), 0 $(+ $crate::__one!($a))*) },
-            &[$($a),*],
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] $(,)?) => {
+        // SAFETY: format() has checked, at compile time, that the format
+        // has one conversion of each argument's kind, in order, after its
+        // three prefixes, and at most MAX_ARGS arguments: Msg::new's
+        // contract. The kinds are those of the constructors below.
+        unsafe {
+            $crate::line::Msg::new(
+                const { $crate::line::format(concat!("%s%s%s", $($f,)* "\n\0\0"), concat!("sss", $($k),*)) },
+                &[$($a),*],
+            )
+        }
+    };
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] $l:literal $(, $($rest:tt)*)?) => {
+        $crate::__msg!([$($f,)* $l] [$($k),*] [$($a),*] $($($rest)*)?)
+    };
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] hex($e:expr) $(, $($rest:tt)*)?) => {
+        $crate::__msg!(
+            [$($f,)* "0x%lx"] [$($k,)* "u"] [$($a,)* $crate::line::Arg::unsigned($e)]
+            $($($rest)*)?
         )
     };
-    ([$($f:expr),*] [$($a:expr),*] $l:literal $(, $($rest:tt)*)?) => {
-        $crate::__msg!([$($f,)* $l] [$($a),*] $($($rest)*)?)
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] signed($e:expr) $(, $($rest:tt)*)?) => {
+        $crate::__msg!(
+            [$($f,)* "%ld"] [$($k,)* "d"] [$($a,)* $crate::line::Arg::signed($e)]
+            $($($rest)*)?
+        )
     };
-    ([$($f:expr),*] [$($a:expr),*] hex($e:expr) $(, $($rest:tt)*)?) => {
-        $crate::__msg!([$($f,)* "0x%lx"] [$($a,)* $crate::line::Arg::unsigned($e)] $($($rest)*)?)
-    };
-    ([$($f:expr),*] [$($a:expr),*] signed($e:expr) $(, $($rest:tt)*)?) => {
-        $crate::__msg!([$($f,)* "%ld"] [$($a,)* $crate::line::Arg::signed($e)] $($($rest)*)?)
-    };
-    ([$($f:expr),*] [$($a:expr),*] errno($e:expr) $(, $($rest:tt)*)?) => {
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] errno($e:expr) $(, $($rest:tt)*)?) => {
         $crate::__msg!(
             [$($f,)* "errno %ld"]
+            [$($k,)* "d"]
             [$($a,)* $crate::line::Arg::signed($crate::errno::Errno::code($e))]
             $($($rest)*)?
         )
     };
-    ([$($f:expr),*] [$($a:expr),*] str($e:expr) $(, $($rest:tt)*)?) => {
-        $crate::__msg!([$($f,)* "%s"] [$($a,)* $crate::line::Arg::str($e)] $($($rest)*)?)
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] str($e:expr) $(, $($rest:tt)*)?) => {
+        $crate::__msg!(
+            [$($f,)* "%s"] [$($k,)* "s"] [$($a,)* $crate::line::Arg::str($e)]
+            $($($rest)*)?
+        )
     };
-    ([$($f:expr),*] [$($a:expr),*] left($e:expr, $w:literal) $(, $($rest:tt)*)?) => {
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] left($e:expr, $w:literal) $(, $($rest:tt)*)?) => {
         $crate::__msg!(
             [$($f,)* concat!("%-", $w, "s")]
+            [$($k,)* "s"]
             [$($a,)* $crate::line::Arg::str($e)]
             $($($rest)*)?
         )
     };
-    ([$($f:expr),*] [$($a:expr),*] right($e:expr, $w:literal) $(, $($rest:tt)*)?) => {
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] right($e:expr, $w:literal) $(, $($rest:tt)*)?) => {
         $crate::__msg!(
             [$($f,)* concat!("%", $w, "lu")]
+            [$($k,)* "u"]
             [$($a,)* $crate::line::Arg::unsigned($e)]
             $($($rest)*)?
         )
     };
-    ([$($f:expr),*] [$($a:expr),*] $m:ident!($($t:tt)*) $(, $($rest:tt)*)?) => {
-        $crate::__msg!([$($f,)* $m!($($t)*)] [$($a),*] $($($rest)*)?)
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] $m:ident!($($t:tt)*) $(, $($rest:tt)*)?) => {
+        $crate::__msg!([$($f,)* $m!($($t)*)] [$($k),*] [$($a),*] $($($rest)*)?)
     };
-    ([$($f:expr),*] [$($a:expr),*] $e:expr $(, $($rest:tt)*)?) => {
-        $crate::__msg!([$($f,)* "%lu"] [$($a,)* $crate::line::Arg::unsigned($e)] $($($rest)*)?)
-    };
-}
-
-/// 1, whatever it is given (counts [`msg!`]'s arguments).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __one {
-    ($e:expr) => {
-        1
+    ([$($f:expr),*] [$($k:expr),*] [$($a:expr),*] $e:expr $(, $($rest:tt)*)?) => {
+        $crate::__msg!(
+            [$($f,)* "%lu"] [$($k,)* "u"] [$($a,)* $crate::line::Arg::unsigned($e)]
+            $($($rest)*)?
+        )
     };
 }
 
@@ -396,9 +455,12 @@ mod tests {
     #[test]
     #[should_panic(expected = "does not read")]
     fn the_test_printf_refuses_an_argument_of_the_wrong_kind() {
-        // Only a hand-made message can do this: msg! cannot.
+        // Only a hand-made message can do this: msg! cannot (format()
+        // refuses it at compile time).
         let args = [Arg::unsigned(1u8)];
-        Msg::new(c"%s%s%s%s\n", &args).text();
+        // SAFETY: breaks Msg::new's contract on purpose; only the test
+        // printf reads this message, never Xen's printk.
+        unsafe { Msg::new(c"%s%s%s%s\n", &args) }.text();
     }
 
     proptest! {

@@ -13,10 +13,6 @@ use super::{sys, XenConsole, XenDomain};
 use crate::errno::Errno;
 use crate::hostmsg;
 use crate::hostpm::{self, HostPlatform, Policy, Readiness, Stage, Step, StepError, SEQUENCE};
-#[cfg(feature = "test-aids")]
-use crate::layer::{Level, Log};
-#[cfg(feature = "test-aids")]
-use crate::msg;
 use crate::psci::{self, PsciError};
 use crate::timer;
 use crate::vclock::{self, DomUs};
@@ -483,10 +479,7 @@ pub fn run() {
     }
     #[cfg(feature = "test-aids")]
     if host.gic_restore_skipped {
-        c.line(
-            Level::Warning,
-            &msg!("TEST: the GIC was not restored (xsr_test_skip_gic_restore)"),
-        );
+        hostmsg::gic_restore_skipped(&mut c);
     }
     #[cfg(feature = "test-aids")]
     if host.gic_check.0 {

@@ -95,13 +95,13 @@ impl Log for XenConsole {
         const _: () = assert!(line::MAX_ARGS == 8);
         let tag = level.tag();
         let a = msg.args();
-        // SAFETY: the format comes from msg! (Msg has no other maker): it
-        // starts with "%s%s%s", which read the three NUL-terminated
-        // strings passed first (level prefixes and tag), and each further conversion reads one argument of
-        // the kind its typed constructor made (%s only from Arg::str, a
-        // NUL-terminated 'static string; the integer conversions read 64
-        // bits, as passed); there are at most MAX_ARGS (8) of them, checked
-        // at compile time, and all 8 are passed (0 past the last), so
+        // SAFETY: a Msg's format (Msg::new's contract, which msg! meets
+        // through checks at compile time) starts with "%s%s%s", which read
+        // the three NUL-terminated strings passed first (level prefixes and
+        // tag), and then has one conversion per argument of the argument's
+        // kind: %s only for Arg::str, a NUL-terminated 'static string; the
+        // integer conversions read 64 bits, as passed. There are at most
+        // MAX_ARGS (8) arguments and all 8 are passed (0 past the last), so
         // vsnprintf reads nothing that was not passed. printk formats into
         // its own buffer before returning.
         unsafe {
