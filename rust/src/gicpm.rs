@@ -199,21 +199,11 @@ fn cycle<G: SuspendableGic>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::line::Msg;
-
-    /// The lines logged.
-    #[derive(Default)]
-    struct Lines(Vec<String>);
-
-    impl Log for Lines {
-        fn line(&mut self, level: Level, msg: &Msg<'_>) {
-            self.0.push(level.line(msg));
-        }
-    }
+    use crate::layer::VecLog;
 
     #[test]
     fn a_passing_self_test_reports_its_timings() {
-        let mut log = Lines::default();
+        let mut log = VecLog::default();
         let t = Selftest {
             timers: Stopped {
                 cntp_ctl: 0x5,
@@ -224,7 +214,7 @@ mod tests {
         };
         report(&mut log, c"GICv2", 288, 0, Ok(t));
         assert_eq!(
-            log.0,
+            log.texts(),
             [
                 "xen-suspend: GIC self-test: GICv2, 288 lines, 0 redistributors: timers off \
              (CNTP_CTL 0x5, CNTHP_CTL 0x1 before), saved, reset, restored; the state reads \
@@ -253,7 +243,7 @@ mod tests {
             ]);
         }
         for e in all {
-            let mut log = Lines::default();
+            let mut log = VecLog::default();
             report(&mut log, c"GICv3", 96, 2, Err(e));
             let debug = format!("{e:?}");
             let mut want = vec![format!(
@@ -265,7 +255,7 @@ mod tests {
                     "xen-suspend: GIC self-test: redistributor 3 did not wake (GICR_WAKER)".into(),
                 );
             }
-            assert_eq!(log.0, want);
+            assert_eq!(log.texts(), want);
             let want = match e {
                 SelftestError::TimersNotQuiet | SelftestError::Mismatch => crate::errno::Errno::EIO,
                 SelftestError::Save(g)

@@ -519,15 +519,7 @@ mod tests {
 
     #[test]
     fn the_report_says_counts_and_changes() {
-        use crate::layer::{Level, Log};
-        use crate::line::Msg;
-        #[derive(Default)]
-        struct VecLog(Vec<(Level, String)>);
-        impl Log for VecLog {
-            fn line(&mut self, level: Level, msg: &Msg<'_>) {
-                self.0.push((level, level.line(msg)));
-            }
-        }
+        use crate::layer::{Level, VecLog};
         let mut r = Report::default();
         for i in 0..10 {
             r.note(Change {

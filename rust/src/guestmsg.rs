@@ -109,16 +109,7 @@ pub fn woken(log: &mut impl Log, dom: u32, vcpu: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::line::Msg;
-
-    #[derive(Default)]
-    struct VecLog(Vec<(Level, String)>);
-
-    impl Log for VecLog {
-        fn line(&mut self, level: Level, msg: &Msg<'_>) {
-            self.0.push((level, level.line(msg)));
-        }
-    }
+    use crate::layer::VecLog;
 
     // The end-to-end scenarios read these lines (guest-wake, guest-irqs,
     // guest-refusals, guest-suspend-aarch32, guest-suspend-linux32,
@@ -140,9 +131,8 @@ mod tests {
         resuming(&mut log, 12, 0, 0x4000_8000, 0, 5, 0);
         load_failed(&mut log, 3, 0, Errno::EINVAL);
         woken(&mut log, 3, 0);
-        let texts: Vec<&str> = log.0.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(
-            texts,
+            log.texts(),
             [
                 "d3v0: PSCI SYSTEM_SUSPEND: a wake-up interrupt (INTID 27) is pending: returns at once",
                 "d3v0: PSCI SYSTEM_SUSPEND: suspended, resumes at 0x40000098 (128 ticks)",

@@ -297,21 +297,8 @@ pub fn woke_during(log: &mut impl Log, id: u16) {
 mod tests {
     use super::*;
     use crate::hostpm::tests::policy as test_policy;
-    use crate::line::Msg;
+    use crate::layer::VecLog;
     use crate::psci::PsciError;
-
-    #[derive(Default)]
-    struct VecLog(Vec<(Level, String)>);
-
-    impl Log for VecLog {
-        fn line(&mut self, level: Level, msg: &Msg<'_>) {
-            self.0.push((level, level.line(msg)));
-        }
-    }
-
-    fn texts(log: &VecLog) -> Vec<&str> {
-        log.0.iter().map(|(_, t)| t.as_str()).collect()
-    }
 
     #[test]
     fn microseconds_never_overflow() {
@@ -328,7 +315,7 @@ mod tests {
         let mut log = VecLog::default();
         policy(&mut log, &test_policy(), DomUs::Freeze, Ok(Stage::Full));
         assert_eq!(
-            texts(&log),
+            log.texts(),
             [
                 "xen-suspend: host suspend: domUs that run are frozen and thawed (xsr_host_suspend_domus=freeze)",
                 "xen-suspend: host suspend offered to the hardware domain (firmware PSCI 1.1)",
@@ -336,9 +323,9 @@ mod tests {
         );
         let mut log = VecLog::default();
         policy(&mut log, &test_policy(), DomUs::Deny, Ok(Stage::Platform));
-        assert!(texts(&log)[0].contains("an obstacle (DENIED) (xsr_host_suspend_domus=deny)"));
+        assert!(log.texts()[0].contains("an obstacle (DENIED) (xsr_host_suspend_domus=deny)"));
         assert_eq!(
-            texts(&log)[1],
+            log.texts()[1],
             "xen-suspend: host suspend offered to the hardware domain as a dry run up to 'platform' (suspend_test)"
         );
     }
@@ -370,7 +357,7 @@ mod tests {
             };
             policy(&mut log, &p, DomUs::Freeze, Err(why));
             assert_eq!(
-                texts(&log),
+                log.texts(),
                 [format!(
                     "xen-suspend: host suspend not offered to the hardware domain: {text}"
                 )]
@@ -392,7 +379,7 @@ mod tests {
         gic_restore_skipped(&mut log);
         latencies(&mut log, 187_500, 62_500, 62_500_000);
         assert_eq!(
-            texts(&log),
+            log.texts(),
             [
                 "xen-suspend: host suspend: suspending (counter 62500000 Hz)",
                 "xen-suspend: host suspend: cpus (counter 1 Hz)",
@@ -441,7 +428,7 @@ mod tests {
             );
         }
         assert_eq!(
-            texts(&log),
+            log.texts(),
             [
                 "xen-suspend: host suspend: resumed (5000 us)",
                 "xen-suspend: host suspend: dry run to 'devices' done (7 us, held 5000 us)",

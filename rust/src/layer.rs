@@ -53,6 +53,27 @@ pub trait Log {
     fn line(&mut self, level: Level, msg: &Msg<'_>);
 }
 
+/// A console in memory (tests): each line with its level, as the console
+/// shows it (tag included).
+#[cfg(test)]
+#[derive(Default)]
+pub struct VecLog(pub Vec<(Level, String)>);
+
+#[cfg(test)]
+impl VecLog {
+    /// The lines' texts.
+    pub fn texts(&self) -> Vec<&str> {
+        self.0.iter().map(|(_, t)| t.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+impl Log for VecLog {
+    fn line(&mut self, level: Level, msg: &Msg<'_>) {
+        self.0.push((level, level.line(msg)));
+    }
+}
+
 /// Why [`init`] refused to enable the layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InitError {
@@ -125,29 +146,20 @@ pub fn init(log: &mut impl Log, xen_abi: u32) -> Result<(), InitError> {
 mod tests {
     use super::*;
 
-    #[derive(Default)]
-    struct VecLog(Vec<String>);
-
-    impl Log for VecLog {
-        fn line(&mut self, level: Level, msg: &Msg<'_>) {
-            self.0.push(level.line(msg));
-        }
-    }
-
     #[test]
     fn announces_version_when_interfaces_match() {
         let mut log = VecLog::default();
         assert_eq!(init(&mut log, XSR_ABI_VERSION), Ok(()));
         assert_eq!(log.0.len(), 1);
-        let line = &log.0[0];
+        let (level, line) = &log.0[0];
         // The e2e boot test greps for exactly this shape.
-        assert!(
-            line.starts_with(&format!(
-                "xen-suspend: Rust suspend layer v{VERSION} present"
-            )),
-            "{line}"
+        assert_eq!(
+            *line,
+            format!(
+                "xen-suspend: Rust suspend layer v{VERSION} present (git {GIT_REV}, interface {XSR_ABI_VERSION})"
+            )
         );
-        assert!(!line.contains('\n'));
+        assert_eq!(*level, Level::Info);
     }
 
     #[test]
@@ -163,8 +175,9 @@ mod tests {
         );
         assert_eq!(err.errno(), Errno::EINVAL);
         assert_eq!(log.0.len(), 1);
-        assert!(log.0[0].contains("disabled"));
-        assert!(!log.0[0].contains("present"));
+        assert_eq!(log.0[0].0, Level::Warning);
+        assert!(log.0[0].1.contains("disabled"));
+        assert!(!log.0[0].1.contains("present"));
     }
 
     #[test]
