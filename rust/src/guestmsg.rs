@@ -10,38 +10,32 @@ use crate::errno::Errno;
 use crate::layer::{Level, Log};
 use crate::msg;
 
+/// One line about domain `dom`'s vCPU `vcpu`, which it starts with as
+/// `d<dom>v<vcpu>: `, then the pieces of [`msg!`].
+macro_rules! vcpu_line {
+    ($log:expr, $level:expr, $dom:expr, $vcpu:expr; $($piece:tt)*) => {
+        $log.line($level, &msg!("d", $dom, "v", $vcpu, $($piece)*))
+    };
+}
+
 /// Domain `dom`'s vCPU `vcpu` called SYSTEM_SUSPEND with interrupt `intid`
 /// (-1: gone since) pending: the call returns at once.
 pub fn wake_pending(log: &mut impl Log, dom: u32, vcpu: u32, intid: i64) {
-    log.line(
-        Level::GuestInfo,
-        &msg!(
-            "d",
-            dom,
-            "v",
-            vcpu,
-            ": PSCI SYSTEM_SUSPEND: a wake-up interrupt (INTID ",
-            signed(intid),
-            ") is pending: returns at once"
-        ),
+    vcpu_line!(log, Level::GuestInfo, dom, vcpu;
+        ": PSCI SYSTEM_SUSPEND: a wake-up interrupt (INTID ",
+        signed(intid),
+        ") is pending: returns at once"
     );
 }
 
 /// The domain is suspended and resumes at `entry`; the call took `ticks`.
 pub fn suspended(log: &mut impl Log, dom: u32, vcpu: u32, entry: u64, ticks: u64) {
-    log.line(
-        Level::GuestInfo,
-        &msg!(
-            "d",
-            dom,
-            "v",
-            vcpu,
-            ": PSCI SYSTEM_SUSPEND: suspended, resumes at ",
-            hex(entry),
-            " (",
-            ticks,
-            " ticks)"
-        ),
+    vcpu_line!(log, Level::GuestInfo, dom, vcpu;
+        ": PSCI SYSTEM_SUSPEND: suspended, resumes at ",
+        hex(entry),
+        " (",
+        ticks,
+        " ticks)"
     );
 }
 
@@ -56,53 +50,32 @@ pub fn resuming(
     tick: u64,
     deactivated: u32,
 ) {
-    log.line(
-        Level::GuestInfo,
-        &msg!(
-            "d",
-            dom,
-            "v",
-            vcpu,
-            ": resuming at ",
-            hex(entry),
-            ", context ",
-            hex(context),
-            " (tick ",
-            tick,
-            "), ",
-            deactivated,
-            " interrupt(s) deactivated"
-        ),
+    vcpu_line!(log, Level::GuestInfo, dom, vcpu;
+        ": resuming at ",
+        hex(entry),
+        ", context ",
+        hex(context),
+        " (tick ",
+        tick,
+        "), ",
+        deactivated,
+        " interrupt(s) deactivated"
     );
 }
 
 /// The resume could not load the entry state.
 pub fn load_failed(log: &mut impl Log, dom: u32, vcpu: u32, e: Errno) {
-    log.line(
-        Level::GuestWarning,
-        &msg!(
-            "d",
-            dom,
-            "v",
-            vcpu,
-            ": cannot load the PSCI resume state (",
-            errno(e),
-            "): it continues after its SYSTEM_SUSPEND call"
-        ),
+    vcpu_line!(log, Level::GuestWarning, dom, vcpu;
+        ": cannot load the PSCI resume state (",
+        errno(e),
+        "): it continues after its SYSTEM_SUSPEND call"
     );
 }
 
 /// One of its own interrupts woke the domain.
 pub fn woken(log: &mut impl Log, dom: u32, vcpu: u32) {
-    log.line(
-        Level::GuestInfo,
-        &msg!(
-            "d",
-            dom,
-            "v",
-            vcpu,
-            ": woken from PSCI SYSTEM_SUSPEND by an interrupt"
-        ),
+    vcpu_line!(log, Level::GuestInfo, dom, vcpu;
+        ": woken from PSCI SYSTEM_SUSPEND by an interrupt"
     );
 }
 

@@ -62,46 +62,35 @@ pub fn policy(log: &mut impl Log, p: &Policy, domus: DomUs, decision: Result<Sta
             }
         }
         Err(why) => {
-            let why = match why {
+            // "not offered ... : <why>", the firmware's version first when
+            // the firmware is the reason.
+            macro_rules! not_offered {
+                ($($piece:tt)*) => {
+                    log.line(
+                        Level::Info,
+                        &msg!("host suspend not offered to the hardware domain: ", $($piece)*),
+                    )
+                };
+            }
+            match why {
                 Refusal::OldPsci(_) => {
-                    return log.line(
-                        Level::Info,
-                        &msg!(
-                            "host suspend not offered to the hardware domain: firmware PSCI ",
-                            major,
-                            ".",
-                            minor,
-                            " is older than 1.0"
-                        ),
-                    );
+                    not_offered!("firmware PSCI ", major, ".", minor, " is older than 1.0")
                 }
-                Refusal::NoFirmwareSuspend(code) => {
-                    return log.line(
-                        Level::Info,
-                        &msg!(
-                            "host suspend not offered to the hardware domain: firmware PSCI ",
-                            major,
-                            ".",
-                            minor,
-                            " has no SYSTEM_SUSPEND (PSCI_FEATURES: ",
-                            signed(code),
-                            ")"
-                        ),
-                    );
-                }
-                Refusal::Console => c"a console UART cannot suspend",
-                Refusal::Iommu => c"the IOMMU cannot suspend",
-                Refusal::NoResumeEntry => {
-                    c"a real suspend is not enabled (xsr_host_suspend on Xen's command line)"
-                }
-            };
-            log.line(
-                Level::Info,
-                &msg!(
-                    "host suspend not offered to the hardware domain: ",
-                    str(why)
+                Refusal::NoFirmwareSuspend(code) => not_offered!(
+                    "firmware PSCI ",
+                    major,
+                    ".",
+                    minor,
+                    " has no SYSTEM_SUSPEND (PSCI_FEATURES: ",
+                    signed(code),
+                    ")"
                 ),
-            );
+                Refusal::Console => not_offered!("a console UART cannot suspend"),
+                Refusal::Iommu => not_offered!("the IOMMU cannot suspend"),
+                Refusal::NoResumeEntry => not_offered!(
+                    "a real suspend is not enabled (xsr_host_suspend on Xen's command line)"
+                ),
+            }
         }
     }
 }

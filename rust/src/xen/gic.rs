@@ -37,8 +37,10 @@ impl<T> Boxed<T> {
     /// Zeroed memory for a T. Only for types whose all-zero bytes are a
     /// valid (empty) value, which V2Context and V3Context document.
     fn zeroed() -> Option<Self> {
-        // SAFETY: plain allocation through Xen's _xzalloc, which returns
-        // zeroed memory of the size and alignment asked, or NULL.
+        // SAFETY: Xen's _xzalloc() (xen/xmalloc.h), with interrupts on as it
+        // requires (at boot, or the self-test's prepare step), returns zeroed memory of the size and alignment
+        // asked, or NULL; T is a GIC context, never zero-sized, so it never
+        // returns ZERO_BLOCK_PTR.
         let p = unsafe { sys::_xzalloc(size_of::<T>() as _, align_of::<T>() as _) };
         NonNull::new(p.cast::<T>()).map(Self)
     }

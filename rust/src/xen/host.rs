@@ -235,12 +235,15 @@ impl InHostTasklet {
     }
 
     fn time_suspend(&self) {
-        // SAFETY: the tasklet context, interrupts off (after IrqsOff).
+        // SAFETY: Xen's time_suspend() (asm/time.h) only writes this CPU's
+        // EL2 timer controls; it asserts what holds here: the tasklet
+        // context on the boot CPU, interrupts off (after IrqsOff).
         unsafe { sys::time_suspend() }
     }
 
     fn time_resume(&self) {
-        // SAFETY: the tasklet context, interrupts off; after time_suspend().
+        // SAFETY: Xen's time_resume() re-arms this CPU's timers; called as
+        // it asserts: interrupts off, after time_suspend(), same CPU.
         unsafe { sys::time_resume() }
     }
 
@@ -250,7 +253,9 @@ impl InHostTasklet {
     }
 
     fn iommu_resume(&self) {
-        // SAFETY: the tasklet context, interrupts off; after iommu_suspend().
+        // SAFETY: Xen's iommu_resume() takes no argument and undoes
+        // iommu_suspend(), which this sequence called before (interrupts
+        // off, the boot CPU the only one up).
         unsafe { sys::iommu_resume() }
     }
 
@@ -278,7 +283,9 @@ impl InHostTasklet {
     }
 
     fn gic_suspend(&self) -> Result<(), Errno> {
-        // SAFETY: the tasklet context, interrupts off, the only CPU up.
+        // SAFETY: Xen's gic_suspend() (asm/gic.h) saves and disables the
+        // GIC through its driver; it asserts what holds here: interrupts
+        // off, the boot CPU the only one up.
         Errno::check(unsafe { sys::gic_suspend() })
     }
 
@@ -304,7 +311,8 @@ impl InHostTasklet {
     }
 
     fn udelay(&self, us: u64) {
-        // SAFETY: takes a count: a busy wait on the system counter.
+        // SAFETY: Xen's udelay() takes a count and busy-waits on the system
+        // counter; it touches no memory of ours, in any context.
         unsafe { sys::udelay(us) }
     }
 }
