@@ -63,7 +63,7 @@ DEBUG_SCENARIOS ?= guest-suspend-baremetal guest-suspend-aarch32 gic-selftest ho
 # The production hypervisor (no test aids, `make xen-prod`): what a user runs.
 PROD_SCENARIOS ?= $(GUEST_SCENARIOS) guest-suspend-aarch32
 
-.PHONY: all demo test bench size setup xen-src xen xen-debug xen-prod xen-plain dom0 firmware e2e fmt-check clippy host-test negative \
+.PHONY: all demo test bench size setup xen-src xen xen-debug xen-prod xen-plain xen-prod-gicv2 xen-prod-gicv3 dom0 firmware e2e fmt-check clippy host-test negative \
 	header header-check lib-check fetch-check patch-check shell-check patch-tree patches clean distclean
 
 all: xen dom0
@@ -90,6 +90,20 @@ XEN_PROD_TREE := $(BUILD)/xen-prod/xen
 xen-prod: xen-src
 	@printf '\n==> xen-prod: configure and build the production hypervisor (defconfig, no test aids)\n'
 	@bash ci/build-xen.sh xen-prod $(BUILD)/xen-prod --want CONFIG_RUST_SUSPEND=y --unwanted '^CONFIG_XSR_TEST_AIDS=y'
+
+# Production hypervisors for one GIC, as a board configures them (a GIC-400
+# on ZynqMP or R-Car Gen3: CONFIG_GICV3 off; a GICv3 board: CONFIG_GICV2
+# off): the layer then carries only that GIC's suspend. For lib-check and
+# the +gicv2only/+gicv3only machine variants.
+xen-prod-gicv2: xen-src
+	@printf '\n==> xen-prod-gicv2: the production hypervisor with the GICv2 driver only\n'
+	@bash ci/build-xen.sh xen-prod-gicv2 $(BUILD)/xen-prod-gicv2 --set '# CONFIG_GICV3 is not set' \
+		--want CONFIG_GICV2=y --want CONFIG_RUST_SUSPEND=y --unwanted '^CONFIG_XSR_TEST_AIDS=y'
+
+xen-prod-gicv3: xen-src
+	@printf '\n==> xen-prod-gicv3: the production hypervisor with the GICv3 driver only\n'
+	@bash ci/build-xen.sh xen-prod-gicv3 $(BUILD)/xen-prod-gicv3 --set '# CONFIG_GICV2 is not set' \
+		--want CONFIG_GICV3=y --want CONFIG_RUST_SUSPEND=y --unwanted '^CONFIG_XSR_TEST_AIDS=y'
 
 # The patched tree configured by a plain `make defconfig`, without XSR_SRC:
 # CONFIG_RUST_SUSPEND defaults to n and the series must build as plain Xen.
@@ -120,11 +134,17 @@ bench: xen xen-prod dom0 firmware
 	@bash ci/bench.sh
 
 # What the layer adds to the image against stock Xen 4.20, and where.
-size: xen xen-prod
+size: xen xen-prod xen-prod-gicv2 xen-prod-gicv3
 	@bash ci/build-stock.sh
 	@printf '\n==> image size against stock Xen 4.20 (xen-syms, bytes)\n'
 	@bash ci/image-size.sh "stock:$(BUILD)/xen-stock/xen" "production (make xen-prod):$(XEN_PROD_TREE)" \
 		"with test aids (make xen):$(XEN_TREE)"
+	@for g in gicv2 gicv3; do \
+		bash ci/build-stock.sh $$g && \
+		printf '\n==> with the %s driver only, against stock Xen 4.20 configured the same\n' $$g && \
+		bash ci/image-size.sh "stock, $$g only:$(BUILD)/xen-stock-$$g/xen" \
+			"production (make xen-prod-$$g):$(BUILD)/xen-prod-$$g/xen" || exit 1; \
+	done
 
 e2e: xen dom0
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
@@ -154,15 +174,18 @@ header-check:
 	@printf '\n==> header check (include/xen_suspend.h matches the Rust interface)\n'
 	@cargo check --quiet && echo "    include/xen_suspend.h is up to date"
 
-# clippy on the host build and on the target build (Xen's bindings).
+# clippy on the host build and on the target build (Xen's bindings), the
+# latter with each set of features Xen's configuration can ask for: test
+# aids or not, GICv2 and GICv3 drivers or one of them.
+XSR_FEATURE_SETS := gicv2,gicv3 test-aids,gicv2,gicv3 gicv2 test-aids,gicv2 gicv3 test-aids,gicv3
 clippy: xen
 	@printf '\n==> cargo clippy -D warnings (host and %s)\n' $(RUST_TARGET)
 	@cargo clippy --quiet --all-targets -- -D warnings
 	@cargo clippy --quiet --all-targets -p xsr-arch -- -D warnings
-	@$(XEN_CARGO_ENV) cargo clippy --quiet --release --lib --target $(RUST_TARGET) \
-		--target-dir $(XEN_TREE)/arch/arm/rust/target -- -D warnings
-	@$(XEN_CARGO_ENV) cargo clippy --quiet --release --lib --target $(RUST_TARGET) --features test-aids \
-		--target-dir $(XEN_TREE)/arch/arm/rust/target -- -D warnings
+	@for f in $(XSR_FEATURE_SETS); do \
+		$(XEN_CARGO_ENV) cargo clippy --quiet --release --lib --target $(RUST_TARGET) --features "$$f" \
+			--target-dir $(XEN_TREE)/arch/arm/rust/target -- -D warnings || exit 1; \
+	done
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --all-targets -- -D warnings
 	@cd $(TESTGUEST) && CARGO_TARGET_DIR=$(TESTGUEST_TARGET) cargo clippy --quiet --release \
 		--target $(RUST_TARGET) -- -D warnings
@@ -173,10 +196,12 @@ clippy: xen
 	@cd $(FIRMWARE) && CARGO_TARGET_DIR=$(FIRMWARE_TARGET) cargo clippy --quiet --release \
 		--target $(RUST_TARGET) -- -D warnings
 
-lib-check: xen xen-prod xen-plain
+lib-check: xen xen-prod xen-plain xen-prod-gicv2 xen-prod-gicv3
 	@bash ci/check-lib.sh --selftest
 	@bash ci/check-lib.sh $(XEN_TREE)
 	@bash ci/check-lib.sh $(XEN_PROD_TREE) --production
+	@bash ci/check-lib.sh $(BUILD)/xen-prod-gicv2/xen --production
+	@bash ci/check-lib.sh $(BUILD)/xen-prod-gicv3/xen --production
 	@printf '\n==> image size: what the layer adds to the production hypervisor (xen-syms, bytes)\n'
 	@bash ci/image-size.sh --max ci/image-size.max "without the layer (make xen-plain):$(BUILD)/xen-plain/xen" \
 		"production (make xen-prod):$(XEN_PROD_TREE)"
@@ -198,12 +223,14 @@ fetch-check: setup
 negative: setup
 	@bash ci/check-negative.sh
 
-test: setup fmt-check shell-check host-test header-check fetch-check patch-check negative xen xen-debug xen-prod xen-plain clippy lib-check dom0 firmware
+test: setup fmt-check shell-check host-test header-check fetch-check patch-check negative xen xen-debug xen-prod xen-plain xen-prod-gicv2 xen-prod-gicv3 clippy lib-check dom0 firmware
 	@printf '\n==> end-to-end, the production hypervisor (no test aids): %s\n' "$(PROD_SCENARIOS)"
 	@bash ci/e2e.sh -m virt-gicv3+prod $(foreach s,$(PROD_SCENARIOS),-s $(s))
 	@bash ci/e2e.sh -m zcu102+prod+dom0v2 $(foreach s,$(filter-out guest-wake,$(PROD_SCENARIOS)),-s $(s))
 	@bash ci/e2e.sh -m virt-gicv3+prod -s guest-refusals -s qemu-aarch32-spsr
 	@bash ci/e2e.sh -m virt-gicv3-fw+prod -s host-suspend-firmware
+	@printf '\n==> end-to-end, production hypervisors with one GIC driver: host-suspend-firmware\n'
+	@bash ci/e2e.sh -m virt-gicv2-fw+gicv2only -m virt-gicv3-fw+gicv3only -s host-suspend-firmware
 	@printf '\n==> end-to-end: %s on virt-gicv3, host-dry-run on zcu102, guest-irqs guest-wake and guest-suspend-linux on virt-gicv2\n' "$(MACHINE_SCENARIOS)"
 	@bash ci/e2e.sh -m virt-gicv3 $(foreach s,$(MACHINE_SCENARIOS),-s $(s))
 	@bash ci/e2e.sh -m zcu102 -s host-dry-run

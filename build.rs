@@ -59,6 +59,13 @@ fn header(manifest: &Path, out: &Path) {
     config
         .defines
         .insert("feature = test-aids".into(), "CONFIG_XSR_TEST_AIDS".into());
+    // A GIC's registration exists only when Xen drives that GIC.
+    for gic in ["gicv2", "gicv3"] {
+        config.defines.insert(
+            format!("feature = {gic}"),
+            format!("CONFIG_{}", gic.to_uppercase()),
+        );
+    }
     config.function.must_use = None;
     // Xen's own structures are opaque to the library: the header names them
     // and forward-declares them, so it can be included anywhere.

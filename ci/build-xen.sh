@@ -6,7 +6,7 @@
 #
 # DIR is the unpacked source (DIR/xen is built; ci/fetch-xen.sh fills it).
 # The configuration is defconfig, made with XSR_SRC (so CONFIG_RUST_SUSPEND
-# defaults to y) unless --no-layer; each --set LINE (CONFIG_X=y) is added
+# defaults to y) unless --no-layer; each --set LINE (CONFIG_X=y, or "# CONFIG_X is not set") is added
 # if missing. The build stops before compiling when a --want line is not
 # in .config or an --unwanted one is, so that one configuration cannot pass
 # for another. With --no-layer the hypervisor must have no symbol of the
@@ -46,8 +46,11 @@ xmake() { make "${make_args[@]}" "$@"; }
 added=0
 for line in ${sets[@]+"${sets[@]}"}; do
 	grep -qxF "$line" "$tree/.config" && continue
-	# Replace defconfig's "# CONFIG_X is not set", if there is one.
-	sed -i "/^# ${line%%=*} is not set\$/d" "$tree/.config"
+	# LINE is CONFIG_X=VALUE or "# CONFIG_X is not set": replace what
+	# defconfig says about CONFIG_X, in either form.
+	sym=${line%%=*}
+	case "$line" in "# CONFIG_"*" is not set") sym=${line#\# } sym=${sym%% *} ;; esac
+	sed -i -e "/^# $sym is not set\$/d" -e "/^$sym=/d" "$tree/.config"
 	echo "$line" >>"$tree/.config"
 	added=1
 done

@@ -157,6 +157,24 @@ test_aid_symbols() {
 	"${CROSS_COMPILE}nm" --defined-only "$@" 2>/dev/null | awk '$3 ~ /^xsr_gic_selftest/ { print $3 }' | sort -u
 }
 
+# gic_mismatch CONFIG OBJECTS...: a line for each GIC whose suspend the
+# library carries although Xen's configuration CONFIG has no driver for it,
+# or lacks although it has (Xen's make turns CONFIG_GICV2/CONFIG_GICV3 into
+# the library's features gicv2/gicv3; each GIC's registration,
+# xsr_gicvN_init, exists only with its feature).
+gic_mismatch() {
+	local config=$1 v defined want have
+	shift
+	defined=$("${CROSS_COMPILE}nm" --defined-only "$@" 2>/dev/null | awk '{ print $3 }')
+	for v in 2 3; do
+		want=0 have=0
+		! grep -qx "CONFIG_GICV$v=y" "$config" || want=1
+		! grep -qx "xsr_gicv${v}_init" <<<"$defined" || have=1
+		[ "$want$have" != 10 ] || echo "CONFIG_GICV$v=y, but the library has no GICv$v suspend (xsr_gicv${v}_init)"
+		[ "$want$have" != 01 ] || echo "CONFIG_GICV$v is off, but the library carries the GICv$v suspend (xsr_gicv${v}_init)"
+	done
+}
+
 # size_ceiling: the number in ci/size.max.
 size_ceiling() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/ci/size.max" 2>/dev/null | head -n 1
@@ -369,12 +387,23 @@ C
 	# Counted as kept, at_boot and boot_only would leave less than nothing unnamed.
 	out=$(module_sizes "$d/init.o")
 	grep -q '^ *[0-9]*  ~unnamed' <<<"$out" || die "self-test: .init.text counted as kept: $out"
+	# The GIC suspend against the configuration, both ways.
+	printf 'int xsr_gicv2_init(void) { return 0; }\nint xsr_gicv3_init(void) { return 0; }\n' >"$d/gic.c"
+	"${CROSS_COMPILE}gcc" -O2 -c "$d/gic.c" -o "$d/gic.o"
+	printf 'CONFIG_GICV2=y\n# CONFIG_GICV3 is not set\n' >"$d/config-v2"
+	printf 'CONFIG_GICV2=y\nCONFIG_GICV3=y\n' >"$d/config-both"
+	out=$(gic_mismatch "$d/config-v2" "$d/gic.o")
+	[ "$out" = "CONFIG_GICV3 is off, but the library carries the GICv3 suspend (xsr_gicv3_init)" ] ||
+		die "self-test: GIC check missed a GICv3 suspend without its driver ($out)"
+	out=$(gic_mismatch "$d/config-both" "$d/ok.o")
+	[ "$(wc -l <<<"$out")" = 2 ] || die "self-test: GIC check missed absent GIC suspends ($out)"
+	[ -z "$(gic_mismatch "$d/config-both" "$d/gic.o")" ] || die "self-test: GIC check flagged a matching library"
 	if (check "$d/init.o" >/dev/null 2>&1); then die "self-test: check passed a call into boot-only code"; fi
 	if (PRODUCTION=1 check "$d/fmt.o" >/dev/null 2>&1); then die "self-test: check passed core::fmt, a test aid and 64 kB over the ceiling"; fi
 	if (PRODUCTION=1 check "$d/libok.a" >/dev/null 2>&1); then :; else die "self-test: check failed a clean archive as production"; fi
 	if (check "$d/libfp.a" >/dev/null 2>&1); then die "self-test: check passed an FP archive"; fi
 	if (check "$d/libund.a" >/dev/null 2>&1); then die "self-test: check passed an archive with a foreign symbol"; fi
-	info "self-test passed: the FP/SIMD, undefined-symbol, panic-reachability, core::fmt, name, test-aid, boot-only and size checks reject bad objects"
+	info "self-test passed: the FP/SIMD, undefined-symbol, panic-reachability, core::fmt, name, test-aid, boot-only, size and GIC-configuration checks reject bad objects"
 }
 
 case "${1:-}" in
@@ -403,6 +432,10 @@ case "${1:-}" in
 		[ -z "$opts" ] || die "the production hypervisor $tree/xen-syms has test options: $opts"
 		info "production: the hypervisor has no test option (xsr_test_*, xsr_gic_selftest)"
 	fi
+	gm=$(gic_mismatch "$tree/.config" "$work"/members/*.o)
+	none_or_fail "$gm" "the library's GIC suspend does not follow Xen's configuration" \
+		"GIC suspend linked for the configured drivers only: $(grep -oE '^CONFIG_GICV[23]=y' "$tree/.config" | paste -sd ' ')" ||
+		die "library checks failed"
 	check "$work"/members/*.o
 	;;
 esac

@@ -12,6 +12,8 @@
 # Variants, appended to the name: +smpN (virt: N CPUs instead of 2, 1..8) and +debug
 # (the hypervisor built with CONFIG_DEBUG=y, build/xen-debug/xen/xen, by `make xen-debug`),
 # +prod (the production hypervisor, no test aids: build/xen-prod/xen/xen, by `make xen-prod`),
+# +gicv2only and +gicv3only (the production hypervisor with one GIC driver,
+# build/xen-prod-gicvN/xen/xen, by `make xen-prod-gicvN`; only on a machine with that GIC),
 # +dom0vN (dom0 gets N vCPUs, dom0_max_vcpus=N; Xen keeps every CPU), for example
 # virt-gicv3+smp4+debug or zcu102+prod+dom0v2; the E2E line names the variant.
 # SCENARIO: a file name in ci/scenarios/ without .sh (default: boot). One line per
@@ -114,14 +116,24 @@ machine_args() {
 	FW_BOOT=0
 	DOM0_VCPUS=""
 	MACHINE_XEN=$XEN_IMAGE
+	# Whether that hypervisor has the test aids (the production ones do
+	# not), for the scenario fragments.
+	export MACHINE_TEST_AIDS=1
 	local mods=${1#"$base"}
 	for mod in ${mods//+/ }; do
 		case "$mod" in
 		smp[1-8]) smp=${mod#smp} ;;
 		debug) MACHINE_XEN=${XEN_DEBUG_IMAGE:-$BUILD/xen-debug/xen/xen} ;;
-		prod) MACHINE_XEN=${XEN_PROD_IMAGE:-$BUILD/xen-prod/xen/xen} ;;
+		prod) MACHINE_XEN=${XEN_PROD_IMAGE:-$BUILD/xen-prod/xen/xen} MACHINE_TEST_AIDS=0 ;;
+		gicv[23]only)
+			case "$base" in
+			zcu102 | virt-gicv2*) [ "$mod" = gicv2only ] ;;
+			*) [ "$mod" = gicv3only ] ;;
+			esac || die "+$mod: that hypervisor has no driver for the GIC of $base"
+			MACHINE_XEN=$BUILD/xen-prod-${mod%only}/xen/xen MACHINE_TEST_AIDS=0
+			;;
 		dom0v[1-8]) DOM0_VCPUS=${mod#dom0v} ;;
-		*) die "unknown machine variant +$mod in $1 (known: +smp1..+smp8, +debug, +prod, +dom0v1..+dom0v8)" ;;
+		*) die "unknown machine variant +$mod in $1 (known: +smp1..+smp8, +debug, +prod, +gicv2only, +gicv3only, +dom0v1..+dom0v8)" ;;
 		esac
 	done
 	case "$base" in
@@ -306,6 +318,9 @@ run_one() {
 	# SCN_GUEST32=1: dom0's initramfs with the 32-bit Linux domU appended
 	# (ci/dom0.sh); make_dtb and QEMU read DOM0_INITRD.
 	local SCN_GUEST32=0 DOM0_INITRD=$DOM0_INITRD
+	# The machine first: a scenario reads what its hypervisor has
+	# (MACHINE_TEST_AIDS).
+	machine_args "$m"
 	local f=$TOP/ci/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "E2E FAIL $m $scn unknown scenario (no ci/scenarios/$scn.sh)"; return 1; }
 	# shellcheck source=/dev/null # a scenario fragment, ci/scenarios/NAME.sh
@@ -325,7 +340,7 @@ run_one() {
 			{ echo "E2E FAIL $m $scn no node $node in the device tree"; return 1; }
 	done
 	machine_args "$m"
-	[ -f "$MACHINE_XEN" ] || { echo "E2E FAIL $m $scn no hypervisor $MACHINE_XEN (make xen-debug and make xen-prod build the debug and the production one)"; return 1; }
+	[ -f "$MACHINE_XEN" ] || { echo "E2E FAIL $m $scn no hypervisor $MACHINE_XEN (make xen-debug, make xen-prod and make xen-prod-gicvN build the debug and the production ones)"; return 1; }
 	local start end rc=0
 	start=$(date +%s)
 	: >"$log"

@@ -196,6 +196,7 @@ void xsr_host_init(void);
  */
 void xsr_host_suspend_run(void);
 
+#if defined(CONFIG_GICV2)
 /**
  * Boot: register the host's GICv2 with the suspend layer, which allocates
  * its context now. `dbase` maps GICD (4 kB), `cbase` GICC (8 kB, from the
@@ -206,7 +207,9 @@ void xsr_host_suspend_run(void);
  * Both mappings stay valid for Xen's lifetime.
  */
 int32_t xsr_gicv2_init(void *dbase, void *cbase);
+#endif
 
+#if defined(CONFIG_GICV3)
 /**
  * Boot: register the host's GICv3 with the suspend layer, which allocates
  * its context now. `dbase` maps GICD (64 kB); the redistributors of CPUs
@@ -218,6 +221,7 @@ int32_t xsr_gicv2_init(void *dbase, void *cbase);
  * The mapping stays valid for Xen's lifetime.
  */
 int32_t xsr_gicv3_init(void *dbase, uint32_t nr_cpus);
+#endif
 
 /**
  * gic_hw_operations.suspend: save the state of the distributor, the boot

@@ -295,6 +295,7 @@ pub extern "C" fn arch_hwdom_suspending(_d: *const domain) -> bool {
 /// # Safety
 ///
 /// Both mappings stay valid for Xen's lifetime.
+#[cfg(feature = "gicv2")]
 #[no_mangle]
 #[cfg_attr(target_os = "none", link_section = ".init.text")]
 pub unsafe extern "C" fn xsr_gicv2_init(dbase: *mut c_void, cbase: *mut c_void) -> i32 {
@@ -310,6 +311,7 @@ pub unsafe extern "C" fn xsr_gicv2_init(dbase: *mut c_void, cbase: *mut c_void) 
 /// # Safety
 ///
 /// The mapping stays valid for Xen's lifetime.
+#[cfg(feature = "gicv3")]
 #[no_mangle]
 #[cfg_attr(target_os = "none", link_section = ".init.text")]
 pub unsafe extern "C" fn xsr_gicv3_init(dbase: *mut c_void, nr_cpus: u32) -> i32 {

@@ -4,8 +4,10 @@
 //! before the host suspend's GIC step, [`compare`] reads the GIC again after
 //! its resume.
 
-use super::{online_rdists, sys, Boxed, Hw, HOST};
-use crate::gic::{v2_lines, v3_espi_lines, v3_lines, Gicc, Gicd, Gicr, Mmio, V3_MAX_CPUS};
+#[cfg(feature = "gicv3")]
+use super::v3::online_rdists;
+use super::{sys, Boxed, Hw, HOST};
+use crate::gic::{Gicc, Gicd, Gicr, Mmio, V3_MAX_CPUS};
 use crate::gicstate::{self, Change, Geometry, GicView, Report};
 use xsr_arch::reg::{Reg32, Reg64};
 
@@ -72,7 +74,8 @@ fn with<R>(f: impl FnOnce(&View, &Geometry, &mut Buffer) -> R) -> Option<R> {
         let host = h.as_mut()?;
         let buf = host.check.as_mut()?;
         let (view, geometry) = match &host.hw {
-            Hw::V2 { dist, cpu } => (
+            #[cfg(feature = "gicv2")]
+            Hw::V2 { dist, cpu, .. } => (
                 View {
                     dist,
                     cpu: Some(cpu),
@@ -80,17 +83,18 @@ fn with<R>(f: impl FnOnce(&View, &Geometry, &mut Buffer) -> R) -> Option<R> {
                 },
                 Geometry {
                     v3: false,
-                    lines: v2_lines(dist),
+                    lines: crate::gic::v2_lines(dist),
                     espis: 0,
                     rdists: 0,
                 },
             ),
-            Hw::V3 { dist, nr_cpus } => {
+            #[cfg(feature = "gicv3")]
+            Hw::V3 { dist, nr_cpus, .. } => {
                 let (rdists, count, _) = online_rdists(*nr_cpus);
                 let g = Geometry {
                     v3: true,
-                    lines: v3_lines(dist),
-                    espis: v3_espi_lines(dist),
+                    lines: crate::gic::v3_lines(dist),
+                    espis: crate::gic::v3_espi_lines(dist),
                     rdists: count,
                 };
                 (

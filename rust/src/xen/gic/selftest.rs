@@ -1,25 +1,23 @@
 //! The live GIC self-test on the host's GIC (builds with test aids only):
 //! see [`crate::gicpm::selftest`].
 
-use super::{Boxed, Contexts, Host, Hw, V2Gic, V3Gic, HOST};
+#[cfg(feature = "gicv2")]
+use super::V2Gic;
+#[cfg(feature = "gicv3")]
+use super::V3Gic;
+use super::{Boxed, Hw, HOST};
 use crate::errno::Errno;
-use crate::gic::{v2_lines, v3_lines};
 use crate::gicpm::{self, Selftest, SelftestError, SuspendableGic};
 use crate::timer::{self, SysTimer};
 
-impl V3Gic<'_> {
-    /// Redistributors mapped and saved.
-    fn count(&self) -> usize {
-        self.count
-    }
-}
-
 /// Allocate the self-test's second context (interrupts on).
 pub fn prepare() -> Result<(), Errno> {
-    HOST.with(|h| match h.as_mut().map(|h| &mut h.ctx) {
+    HOST.with(|h| match h.as_mut().map(|h| &mut h.hw) {
         None => Err(Errno::ENODEV),
-        Some(Contexts::V2 { spare, .. }) => alloc_spare(spare),
-        Some(Contexts::V3 { spare, .. }) => alloc_spare(spare),
+        #[cfg(feature = "gicv2")]
+        Some(Hw::V2 { spare, .. }) => alloc_spare(spare),
+        #[cfg(feature = "gicv3")]
+        Some(Hw::V3 { spare, .. }) => alloc_spare(spare),
     })
     .unwrap_or(Err(Errno::EBUSY))
 }
@@ -66,32 +64,28 @@ fn on<G: SuspendableGic>(
 /// Run the self-test (interrupts off, other CPUs stopped): see
 /// [`crate::gicpm::selftest`]. -errno if it could not start.
 pub fn run() -> Result<SelftestReport, Errno> {
-    HOST.with(|h| match h.as_mut() {
+    HOST.with(|h| match h.as_mut().map(|h| &mut h.hw) {
         None => Err(Errno::ENODEV),
-        Some(Host {
-            hw: Hw::V2 { dist, cpu },
-            ctx:
-                Contexts::V2 {
-                    saved,
-                    spare: Some(spare),
-                },
-            ..
+        #[cfg(feature = "gicv2")]
+        Some(Hw::V2 {
+            dist,
+            cpu,
+            saved,
+            spare: Some(spare),
         }) => Ok(SelftestReport {
             version: c"GICv2",
-            lines: v2_lines(dist),
+            lines: crate::gic::v2_lines(dist),
             rdists: 0,
             result: on(&mut V2Gic { dist, cpu }, saved.get_mut(), spare.get_mut()),
         }),
-        Some(Host {
-            hw: Hw::V3 { dist, nr_cpus },
-            ctx:
-                Contexts::V3 {
-                    saved,
-                    spare: Some(spare),
-                },
-            ..
+        #[cfg(feature = "gicv3")]
+        Some(Hw::V3 {
+            dist,
+            nr_cpus,
+            saved,
+            spare: Some(spare),
         }) => {
-            let lines = v3_lines(dist);
+            let lines = crate::gic::v3_lines(dist);
             let mut gic = V3Gic::new(dist, *nr_cpus);
             Ok(SelftestReport {
                 version: c"GICv3",
