@@ -134,7 +134,7 @@ bench: xen xen-prod dom0 firmware
 	@bash ci/bench.sh
 
 # What the layer adds to the image against stock Xen 4.20, and where.
-size: xen xen-prod xen-prod-gicv2 xen-prod-gicv3
+size: xen xen-prod xen-plain xen-prod-gicv2 xen-prod-gicv3
 	@bash ci/build-stock.sh
 	@printf '\n==> image size against stock Xen 4.20 (xen-syms, bytes)\n'
 	@bash ci/image-size.sh "stock:$(BUILD)/xen-stock/xen" "production (make xen-prod):$(XEN_PROD_TREE)" \
@@ -145,6 +145,8 @@ size: xen xen-prod xen-prod-gicv2 xen-prod-gicv3
 		bash ci/image-size.sh "stock, $$g only:$(BUILD)/xen-stock-$$g/xen" \
 			"production (make xen-prod-$$g):$(BUILD)/xen-prod-$$g/xen" || exit 1; \
 	done
+	@printf '\n==> the production layer by feature: its new functions and constants (against make xen-plain)\n'
+	@python3 ci/size-features.py $(XEN_PROD_TREE) $(BUILD)/xen-plain/xen
 
 e2e: xen dom0
 	@bash ci/e2e.sh $(foreach m,$(MACHINES),-m $(m)) $(foreach s,$(SCENARIOS),-s $(s))
