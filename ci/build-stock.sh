@@ -27,8 +27,7 @@ if [ ! -f "$STOCK/xen/xen" ] || [ "$(cat "$STOCK/.tarball" 2>/dev/null)" != "$ta
 	tar -C "$STOCK" --strip-components=1 -xf "$BUILD/dl/$tarball"
 	make -C "$STOCK/xen" XEN_TARGET_ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" defconfig >/dev/null
 	if [ -n "$off" ]; then
-		sed -i "/^$off=/d" "$STOCK/xen/.config"
-		echo "# $off is not set" >>"$STOCK/xen/.config"
+		kconfig_set "$STOCK/xen/.config" "# $off is not set"
 		make -C "$STOCK/xen" XEN_TARGET_ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" olddefconfig >/dev/null
 		! grep -q "^$off=y" "$STOCK/xen/.config" || die "$STOCK/xen/.config still has $off=y"
 	fi

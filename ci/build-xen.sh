@@ -46,12 +46,7 @@ xmake() { make "${make_args[@]}" "$@"; }
 added=0
 for line in ${sets[@]+"${sets[@]}"}; do
 	grep -qxF "$line" "$tree/.config" && continue
-	# LINE is CONFIG_X=VALUE or "# CONFIG_X is not set": replace what
-	# defconfig says about CONFIG_X, in either form.
-	sym=${line%%=*}
-	case "$line" in "# CONFIG_"*" is not set") sym=${line#\# } sym=${sym%% *} ;; esac
-	sed -i -e "/^# $sym is not set\$/d" -e "/^$sym=/d" "$tree/.config"
-	echo "$line" >>"$tree/.config"
+	kconfig_set "$tree/.config" "$line"
 	added=1
 done
 [ "$added" = 0 ] || xmake olddefconfig >/dev/null

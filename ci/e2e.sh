@@ -339,7 +339,6 @@ run_one() {
 		fdtput -t s "$dtb" "$node" xen,passthrough "" ||
 			{ echo "E2E FAIL $m $scn no node $node in the device tree"; return 1; }
 	done
-	machine_args "$m"
 	[ -f "$MACHINE_XEN" ] || { echo "E2E FAIL $m $scn no hypervisor $MACHINE_XEN (make xen-debug, make xen-prod and make xen-prod-gicvN build the debug and the production ones)"; return 1; }
 	local start end rc=0
 	start=$(date +%s)

@@ -99,3 +99,14 @@ private_apt() {
 		touch "$dir/.updated"
 	fi
 }
+
+# kconfig_set FILE LINE: LINE (CONFIG_X=VALUE, or "# CONFIG_X is not set")
+# replaces what the Kconfig file FILE says of CONFIG_X, in either form; the
+# caller runs olddefconfig after.
+kconfig_set() {
+	local file=$1 line=$2 sym
+	sym=${line%%=*}
+	case "$line" in "# CONFIG_"*" is not set") sym=${line#\# } sym=${sym%% *} ;; esac
+	sed -i -e "/^# $sym is not set\$/d" -e "/^$sym=/d" "$file"
+	echo "$line" >>"$file"
+}

@@ -78,10 +78,11 @@ pub fn report(
     rdists: usize,
     result: Result<Selftest, SelftestError>,
 ) {
-    let e = match result {
-        Ok(t) => {
-            return log.line(
-                Level::Info,
+    // The GIC, then the outcome.
+    macro_rules! gic_line {
+        ($level:expr; $($piece:tt)*) => {
+            log.line(
+                $level,
                 &msg!(
                     "GIC self-test: ",
                     str(version),
@@ -89,16 +90,24 @@ pub fn report(
                     lines,
                     " lines, ",
                     rdists,
-                    " redistributors: timers off (CNTP_CTL ",
-                    hex(t.timers.cntp_ctl),
-                    ", CNTHP_CTL ",
-                    hex(t.timers.cnthp_ctl),
-                    " before), saved, reset, restored; the state reads back as saved (save ",
-                    t.save_ticks,
-                    " ticks, restore ",
-                    t.restore_ticks,
-                    " ticks)"
+                    " redistributors: ",
+                    $($piece)*
                 ),
+            )
+        };
+    }
+    let e = match result {
+        Ok(t) => {
+            return gic_line!(Level::Info;
+                "timers off (CNTP_CTL ",
+                hex(t.timers.cntp_ctl),
+                ", CNTHP_CTL ",
+                hex(t.timers.cnthp_ctl),
+                " before), saved, reset, restored; the state reads back as saved (save ",
+                t.save_ticks,
+                " ticks, restore ",
+                t.restore_ticks,
+                " ticks)"
             );
         }
         Err(e) => e,
@@ -108,21 +117,12 @@ pub fn report(
         Some(g) => (c"(", g.name(), c")"),
         None => (c"", c"", c""),
     };
-    log.line(
-        Level::Warning,
-        &msg!(
-            "GIC self-test: ",
-            str(version),
-            ", ",
-            lines,
-            " lines, ",
-            rdists,
-            " redistributors: FAILED: ",
-            str(step),
-            str(open),
-            str(name),
-            str(close)
-        ),
+    gic_line!(Level::Warning;
+        "FAILED: ",
+        str(step),
+        str(open),
+        str(name),
+        str(close)
     );
     if let Some(GicError::WakerTimeout { cpu }) = inner {
         log.line(

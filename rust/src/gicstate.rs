@@ -328,42 +328,31 @@ impl Report {
             };
             let (before, after) = (c.before, c.after);
             // A distributor or CPU interface register is named by its
-            // block, a redistributor's also by the redistributor's index.
-            let (block, off) = match c.loc {
-                Loc::Gicd(off) => (c"GICD", off),
-                Loc::Gicc(off) => (c"GICC", off),
-                Loc::Gicr(i, off) => {
+            // block, a redistributor's also by the redistributor's index;
+            // then the change.
+            macro_rules! change_line {
+                ($off:expr; $($register:tt)*) => {
                     log.line(
                         Level::Info,
                         &crate::msg!(
-                            "TEST: GIC state check: GICR",
-                            i,
+                            "TEST: GIC state check: ",
+                            $($register)*,
                             "+",
-                            hex(off),
+                            hex($off),
                             str(kind),
                             hex(before),
                             " before, ",
                             hex(after),
                             " after"
                         ),
-                    );
-                    continue;
-                }
-            };
-            log.line(
-                Level::Info,
-                &crate::msg!(
-                    "TEST: GIC state check: ",
-                    str(block),
-                    "+",
-                    hex(off),
-                    str(kind),
-                    hex(before),
-                    " before, ",
-                    hex(after),
-                    " after"
-                ),
-            );
+                    )
+                };
+            }
+            match c.loc {
+                Loc::Gicd(off) => change_line!(off; "GICD"),
+                Loc::Gicc(off) => change_line!(off; "GICC"),
+                Loc::Gicr(i, off) => change_line!(off; "GICR", i),
+            }
         }
     }
 }
@@ -556,6 +545,33 @@ mod tests {
         let mut log = VecLog::default();
         Report::log(None, &mut log);
         assert!(log.0[0].1.contains("not run"));
+    }
+
+    #[test]
+    fn the_report_names_distributor_and_cpu_interface_registers() {
+        use crate::layer::VecLog;
+        let mut r = Report::default();
+        for (loc, kind) in [
+            (Loc::Gicd(0x100), Kind::State),
+            (Loc::Gicc(0x4), Kind::Pending),
+        ] {
+            r.note(Change {
+                loc,
+                kind,
+                before: 0x1,
+                after: 0x3,
+            });
+        }
+        r.summary.differ = 1;
+        let mut log = VecLog::default();
+        Report::log(Some(&r), &mut log);
+        assert_eq!(
+            log.texts()[1..],
+            [
+                "xen-suspend: TEST: GIC state check: GICD+0x100 differs: 0x1 before, 0x3 after",
+                "xen-suspend: TEST: GIC state check: GICC+0x4 pending: 0x1 before, 0x3 after",
+            ]
+        );
     }
 
     #[test]

@@ -95,15 +95,20 @@ unsafe impl Send for Host {}
 
 static HOST: Global<Option<Host>> = Global::new(None);
 
-/// Registers the host GIC once: a second registration is refused (-EBUSY)
-/// before anything is allocated, so that no context is ever dropped
-/// (contexts live in Xen's heap for good).
-fn register(make: impl FnOnce() -> Result<Host, Errno>) -> Result<(), Errno> {
+/// Registers the host GIC once, with the state check's buffer (test aids):
+/// a second registration is refused (-EBUSY) before `hw` allocates the
+/// GIC's context, so that no context is ever dropped (contexts live in
+/// Xen's heap for good).
+fn register(hw: impl FnOnce() -> Result<Hw, Errno>) -> Result<(), Errno> {
     HOST.with(|h| {
         if h.is_some() {
             return Err(Errno::EBUSY);
         }
-        *h = Some(make()?);
+        *h = Some(Host {
+            hw: hw()?,
+            #[cfg(feature = "test-aids")]
+            check: check::Buffer::boot(),
+        });
         Ok(())
     })
     .unwrap_or(Err(Errno::EBUSY))

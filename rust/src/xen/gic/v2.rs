@@ -1,9 +1,7 @@
 //! The host's GICv2 (CONFIG_GICV2): its registration at boot and the
 //! portable save/restore ([`crate::gic::v2_save`]) on Xen's mappings.
 
-#[cfg(feature = "test-aids")]
-use super::check;
-use super::{register, Boxed, Host, Hw};
+use super::{register, Boxed, Hw};
 use crate::errno::Errno;
 use crate::gic::{v2_reset, v2_restore, v2_save, GicError, Gicc, Gicd, Mmio, V2Context};
 use crate::gicpm::SuspendableGic;
@@ -51,17 +49,12 @@ pub unsafe fn init_v2(dbase: *mut u8, cbase: *mut u8) -> Result<(), Errno> {
         return Err(Errno::EINVAL);
     };
     register(|| {
-        let saved = Boxed::zeroed().ok_or(Errno::ENOMEM)?;
-        Ok(Host {
-            hw: Hw::V2 {
-                dist,
-                cpu,
-                saved,
-                #[cfg(feature = "test-aids")]
-                spare: None,
-            },
+        Ok(Hw::V2 {
+            dist,
+            cpu,
+            saved: Boxed::zeroed().ok_or(Errno::ENOMEM)?,
             #[cfg(feature = "test-aids")]
-            check: check::Buffer::boot(),
+            spare: None,
         })
     })
 }

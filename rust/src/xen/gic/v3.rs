@@ -2,9 +2,7 @@
 //! redistributors of the online CPUs, and the portable save/restore
 //! ([`crate::gic::v3_save`]) on Xen's mappings.
 
-#[cfg(feature = "test-aids")]
-use super::check;
-use super::{register, sys, Boxed, Host, Hw};
+use super::{register, sys, Boxed, Hw};
 use crate::errno::Errno;
 use crate::gic::{
     compact, v3_reset, v3_restore, v3_save, GicError, Gicd, Gicr, Mmio, Regs, Regs64, SysIcc,
@@ -127,17 +125,12 @@ pub unsafe fn init_v3(dbase: *mut u8, nr_cpus: u32) -> Result<(), Errno> {
         return Err(Errno::EINVAL);
     };
     register(|| {
-        let saved = Boxed::zeroed().ok_or(Errno::ENOMEM)?;
-        Ok(Host {
-            hw: Hw::V3 {
-                dist,
-                nr_cpus,
-                saved,
-                #[cfg(feature = "test-aids")]
-                spare: None,
-            },
+        Ok(Hw::V3 {
+            dist,
+            nr_cpus,
+            saved: Boxed::zeroed().ok_or(Errno::ENOMEM)?,
             #[cfg(feature = "test-aids")]
-            check: check::Buffer::boot(),
+            spare: None,
         })
     })
 }
