@@ -252,8 +252,8 @@ test: setup fmt-check shell-check host-test header-check fetch-check patch-check
 	@bash ci/e2e.sh -m virt-gicv2+debug $(foreach s,$(DEBUG_SCENARIOS),-s $(s))
 	@bash ci/e2e.sh -m virt-gicv3+smp1+debug -m virt-gicv3+smp4+debug+dom0v2 -s guest-suspend-baremetal
 	@bash ci/e2e.sh -m virt-gicv3-fw+smp1+debug -m virt-gicv3-fw+smp4+debug -s host-suspend-scrambled
-	@printf '\n==> soak: 50 real host cycles (GICv3, 4 CPUs), Xen'"'"'s free pages counted\n'
-	@bash ci/e2e.sh -m virt-gicv3-fw+smp4+dom0v2 -s host-soak
+	@printf '\n==> soak: 50 real host cycles (GICv3; 4 CPUs, and the debug hypervisor with 1 and 4), Xen'"'"'s free pages counted\n'
+	@bash ci/e2e.sh -m virt-gicv3-fw+smp4+dom0v2 -m virt-gicv3-fw+smp1+debug -m virt-gicv3-fw+smp4+debug+dom0v2 -s host-soak
 	@printf '\nALL TESTS PASSED\n'
 
 # A git tree of Xen with the patch series as commits (build/xen-dev), for
